@@ -1,0 +1,92 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Each plugin is its own target under plugins/. Adding a plugin means one line here
+// and one line in Sources/relaygate/CompiledPlugins.swift.
+let plugins: [(name: String, dependencies: [Target.Dependency])] = [
+    ("PullSource", ["RelayCore", "MediaEngine"]),
+    ("PassthroughTranscoder", ["RelayCore"]),
+    ("RTMPSink", ["RelayCore", "MediaEngine"]),
+]
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "relaygate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "relaygate", targets: ["relaygate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries: headers, shims for macros and variadics, link directives. Nothing else.
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
+        ),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLinux"),
+
+        // Domain vocabulary and the plugin API. No C, no sockets.
+        .target(
+            name: "RelayCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // relaygate.yaml + conf.d/*.yaml → typed, validated GatewayConfig (libyaml inside).
+        .target(name: "RelayConfig", dependencies: ["RelayCore", "CYAML"], swiftSettings: swiftSettings),
+        // Owned Swift wrappers over libav*; the only target that imports CFFmpeg.
+        .target(
+            name: "MediaEngine",
+            dependencies: ["RelayCore", "CFFmpeg", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Relay pipelines, worker processes and their supervisor.
+        .target(
+            name: "RelayRuntime",
+            dependencies: ["RelayCore", "RelayConfig", "CLinux", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The composition root: CLI, compiled-in plugin list.
+        .executableTarget(
+            name: "relaygate",
+            dependencies: [
+                "RelayCore", "RelayConfig", "RelayRuntime", "MediaEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ] + plugins.map { .target(name: $0.name) },
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RelayConfigTests",
+            dependencies: ["RelayCore", "RelayConfig", "PullSource", "PassthroughTranscoder", "RTMPSink"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MediaEngineTests",
+            dependencies: ["RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "RTMPSink"],
+            swiftSettings: swiftSettings
+        ),
+        // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.
+        .testTarget(name: "IntegrationTests", dependencies: ["relaygate"], swiftSettings: swiftSettings),
+    ]
+)
+
+for plugin in plugins {
+    package.targets.append(
+        .target(
+            name: plugin.name, dependencies: plugin.dependencies, path: "plugins/\(plugin.name)",
+            exclude: ["README.md"], swiftSettings: swiftSettings
+        )
+    )
+}

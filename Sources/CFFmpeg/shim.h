@@ -1,0 +1,50 @@
+#ifndef RELAYGATE_CFFMPEG_SHIM_H
+#define RELAYGATE_CFFMPEG_SHIM_H
+
+#include <libavformat/avformat.h>
+#include <libavformat/avio.h>
+#include <libavcodec/avcodec.h>
+#include <libavcodec/bsf.h>
+#include <libavutil/avutil.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/log.h>
+#include <libavutil/mathematics.h>
+#include <libavutil/opt.h>
+#include <libavutil/time.h>
+#include <stdio.h>
+
+// Function-like macros are not imported into Swift; these re-expose the ones we use.
+static inline int relaygate_averror(int errnum) { return AVERROR(errnum); }
+static inline int relaygate_averror_eof(void) { return AVERROR_EOF; }
+static inline int relaygate_averror_exit(void) { return AVERROR_EXIT; }
+static inline int relaygate_averror_eagain(void) { return AVERROR(EAGAIN); }
+static inline int relaygate_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+static inline int64_t relaygate_nopts_value(void) { return AV_NOPTS_VALUE; }
+static inline int relaygate_time_base(void) { return AV_TIME_BASE; }
+
+static inline void relaygate_error_string(int errnum, char *buf, size_t size) {
+    av_strerror(errnum, buf, size);
+}
+
+// av_log hands its callback a va_list, which Swift cannot take. This bridge formats the
+// line in C and gives Swift a finished string.
+typedef void (*relaygate_av_log_sink)(int level, const char *line);
+static relaygate_av_log_sink relaygate_log_sink_fn = 0;
+
+static inline void relaygate_av_log_callback(void *avcl, int level, const char *fmt, va_list vl) {
+    if (level > av_log_get_level() || relaygate_log_sink_fn == 0) return;
+    char line[1024];
+    int print_prefix = 1;
+    av_log_format_line2(avcl, level, fmt, vl, line, sizeof line, &print_prefix);
+    relaygate_log_sink_fn(level, line);
+}
+
+static inline void relaygate_install_av_log(relaygate_av_log_sink sink, int level) {
+    relaygate_log_sink_fn = sink;
+    av_log_set_level(level);
+    av_log_set_callback(relaygate_av_log_callback);
+}
+
+#endif

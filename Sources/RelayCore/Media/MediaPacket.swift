@@ -1,0 +1,21 @@
+/// One compressed packet moving from a source through a transcoder to the sinks.
+///
+/// Timestamps are in the time base of the stream `streamIndex` refers to. The payload is a
+/// copy-on-write array, so fanning one packet out to N sinks shares a single buffer.
+public struct MediaPacket: Sendable {
+    public var streamIndex: Int
+    public var pts: Int64?
+    public var dts: Int64?
+    public var duration: Int64
+    public var isKeyframe: Bool
+    public var data: [UInt8]
+
+    public init(streamIndex: Int, pts: Int64?, dts: Int64?, duration: Int64 = 0, isKeyframe: Bool, data: [UInt8]) {
+        self.streamIndex = streamIndex
+        self.pts = pts
+        self.dts = dts
+        self.duration = duration
+        self.isKeyframe = isKeyframe
+        self.data = data
+    }
+}

@@ -1,0 +1,41 @@
+// The three kinds of pipeline stage. Each instance belongs to one relay and is used from
+// that relay's dedicated threads only (never from an event loop or the concurrency pool),
+// so blocking calls are allowed and the types need not be Sendable.
+
+/// Produces packets: a pulled URL, an ingest connection, a test pattern, raw frames.
+public protocol MediaSource: AnyObject {
+    /// Opens the input and describes its streams. May block; stops when the relay's
+    /// `StopSignal` is raised.
+    func open() throws -> [StreamInfo]
+    /// The next packet, or nil once the input has ended for good.
+    func read() throws -> MediaPacket?
+    /// Releases everything. Called once, on the thread that read.
+    func close()
+    /// What this source reads, safe to log (secrets masked).
+    var displayName: String { get }
+}
+
+/// Turns the source's packets into what the sinks receive (copy, or re-encode).
+public protocol MediaTranscoder: AnyObject {
+    /// Given the source's streams, returns the streams it will emit.
+    func open(inputs: [StreamInfo]) throws -> [StreamInfo]
+    /// Appends zero or more output packets for one input packet.
+    func process(_ packet: MediaPacket, into output: inout [MediaPacket]) throws
+    /// Appends whatever is still buffered at the end of the input.
+    func flush(into output: inout [MediaPacket]) throws
+}
+
+/// Delivers packets to one destination. Each sink runs on its own thread behind its own
+/// bounded queue, so a slow or failed destination never stalls the others.
+public protocol MediaSink: AnyObject {
+    func open(streams: [StreamInfo]) throws
+    func write(_ packet: MediaPacket) throws
+    /// Ends the session properly (for FLV/RTMP: trailer, then a clean close).
+    func close() throws
+    /// Closes without trying to end the session cleanly (after a failure).
+    func abort()
+    /// Bytes handed to the destination so far.
+    var bytesWritten: Int64 { get }
+    /// Where this sink writes, safe to log (secrets masked).
+    var displayName: String { get }
+}

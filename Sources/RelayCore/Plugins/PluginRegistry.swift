@@ -1,0 +1,114 @@
+import Foundation
+
+/// The compiled-in plugins, keyed by the YAML `type` name (nginx's `ngx_modules[]`).
+/// The executable builds it from one explicit list; the core never names a plugin.
+public struct PluginRegistry: Sendable {
+    struct Entry<Stage>: Sendable {
+        let decode: @Sendable (inout MappingReader) -> String?
+        let make: @Sendable (String, StageContext) throws -> Stage
+    }
+
+    private var sources: [String: Entry<any MediaSource>] = [:]
+    private var transcoders: [String: Entry<any MediaTranscoder>] = [:]
+    private var sinks: [String: Entry<any MediaSink>] = [:]
+
+    public init(sources: [any SourcePlugin.Type], transcoders: [any TranscoderPlugin.Type], sinks: [any SinkPlugin.Type]) {
+        for plugin in sources { self.sources[plugin.type] = Self.entry(plugin) }
+        for plugin in transcoders { self.transcoders[plugin.type] = Self.entry(plugin) }
+        for plugin in sinks { self.sinks[plugin.type] = Self.entry(plugin) }
+    }
+
+    public func types(_ kind: PluginKind) -> [String] {
+        switch kind {
+        case .source: sources.keys.sorted()
+        case .transcoder: transcoders.keys.sorted()
+        case .sink: sinks.keys.sorted()
+        }
+    }
+
+    /// Decodes `type:` and the plugin's own options from a mapping whose other keys the
+    /// caller has already read. Reports unknown keys; returns nil if anything was wrong.
+    public func decode(_ kind: PluginKind, from reader: inout MappingReader) -> PluginConfig? {
+        let errorsBefore = reader.diagnostics.count
+        guard let typeNode = reader.node("type") else {
+            reader.diagnostics.error("\(reader.context) is missing required key \"type\"", at: reader.node.location)
+            reader.finish()
+            return nil
+        }
+        guard let type = ValueParser<String>.string.parse(typeNode, "type", reader.diagnostics) else {
+            reader.finish()
+            return nil
+        }
+        let decode: (@Sendable (inout MappingReader) -> String?)? =
+            switch kind {
+            case .source: sources[type]?.decode
+            case .transcoder: transcoders[type]?.decode
+            case .sink: sinks[type]?.decode
+            }
+        guard let decode else {
+            reader.diagnostics.error(
+                "unknown \(kind.rawValue) type \"\(type)\"; expected one of: \(types(kind).joined(separator: ", "))",
+                at: typeNode.location)
+            // The keys belong to a plugin we don't know, so they cannot be checked.
+            return nil
+        }
+        let options = decode(&reader)
+        reader.finish()
+        guard let options, reader.diagnostics.count == errorsBefore else { return nil }
+        return PluginConfig(kind: kind, type: type, options: options)
+    }
+
+    public func makeSource(_ config: PluginConfig, context: StageContext) throws -> any MediaSource {
+        try Self.lookup(sources, config).make(config.options, context)
+    }
+
+    public func makeTranscoder(_ config: PluginConfig, context: StageContext) throws -> any MediaTranscoder {
+        try Self.lookup(transcoders, config).make(config.options, context)
+    }
+
+    public func makeSink(_ config: PluginConfig, context: StageContext) throws -> any MediaSink {
+        try Self.lookup(sinks, config).make(config.options, context)
+    }
+
+    private static func lookup<Stage>(_ table: [String: Entry<Stage>], _ config: PluginConfig) throws -> Entry<Stage> {
+        guard let entry = table[config.type] else {
+            throw RelayError(.internal, "no \(config.kind.rawValue) plugin \"\(config.type)\" is compiled in")
+        }
+        return entry
+    }
+
+    // MARK: - Type erasure: each plugin's typed Options become canonical JSON and back.
+
+    private static func entry<P: SourcePlugin>(_ plugin: P.Type) -> Entry<any MediaSource> {
+        Entry(
+            decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
+            make: { json, context in try P.makeSource(options: decodeJSON(P.Options.self, json), context: context) })
+    }
+
+    private static func entry<P: TranscoderPlugin>(_ plugin: P.Type) -> Entry<any MediaTranscoder> {
+        Entry(
+            decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
+            make: { json, context in try P.makeTranscoder(options: decodeJSON(P.Options.self, json), context: context) })
+    }
+
+    private static func entry<P: SinkPlugin>(_ plugin: P.Type) -> Entry<any MediaSink> {
+        Entry(
+            decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
+            make: { json, context in try P.makeSink(options: decodeJSON(P.Options.self, json), context: context) })
+    }
+
+    private static func encode<O: PluginOptions>(_ options: O) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(options) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func decodeJSON<O: PluginOptions>(_ type: O.Type, _ json: String) throws -> O {
+        do {
+            return try JSONDecoder().decode(O.self, from: Data(json.utf8))
+        } catch {
+            throw RelayError(.internal, "plugin options do not decode: \(error)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+public import Logging
+
+/// What a plugin instance learns about the relay it serves.
+public struct StageContext: Sendable {
+    public var route: String
+    public var channel: String
+    /// Values for `{placeholders}`: `channel`, `route`, and the route pattern's captures.
+    public var values: [String: String]
+    public var logger: Logger
+    /// Raised when the relay is stopping; blocking calls must return soon after.
+    public var stop: StopSignal
+
+    public init(route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal) {
+        self.route = route
+        self.channel = channel
+        var values = values
+        values["channel"] = channel
+        values["route"] = route
+        self.values = values
+        self.logger = logger
+        self.stop = stop
+    }
+
+    /// Fills `{channel}`-style placeholders.
+    public func expand(_ template: String) throws -> String {
+        do {
+            return try Template.expand(template, values: values)
+        } catch {
+            throw RelayError(.configuration, "\(Redaction.url(template)): \(error)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// A relay's numbers at one moment: what the periodic log line and (later) the API show.
+public struct RelayStats: Sendable, Codable, Hashable {
+    public struct Input: Sendable, Codable, Hashable {
+        public var packets: Int64 = 0
+        public var bytes: Int64 = 0
+        public var bitrateKbps: Double = 0
+        public var fps: Double = 0
+        public init() {}
+    }
+
+    public struct Output: Sendable, Codable, Hashable {
+        public var name: String
+        public var state: OutputState
+        public var packets: Int64 = 0
+        public var bytes: Int64 = 0
+        public var bitrateKbps: Double = 0
+        /// Packets dropped because this destination fell behind.
+        public var dropped: Int64 = 0
+        public var lastError: String?
+
+        public init(name: String, state: OutputState) {
+            self.name = name
+            self.state = state
+        }
+    }
+
+    public var state: RelayState
+    public var uptimeSeconds: Double = 0
+    public var input = Input()
+    public var outputs: [Output] = []
+    public var lastError: String?
+
+    public init(state: RelayState) { self.state = state }
+
+    /// Sum of the outputs' bitrates.
+    public var outputBitrateKbps: Double { outputs.reduce(0) { $0 + $1.bitrateKbps } }
+}
