@@ -65,6 +65,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Real peers for tests: nginx-rtmp, ffmpeg publishers, ffprobe, process helpers.
+        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelayConfigTests",
@@ -74,11 +76,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaEngineTests",
-            dependencies: ["RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "RTMPSink"],
+            dependencies: ["RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "RTMPSink", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.
-        .testTarget(name: "IntegrationTests", dependencies: ["relaygate"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["relaygate", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )
 

@@ -1,0 +1,192 @@
+import Foundation
+public import Logging
+public import RelayCore
+import Synchronization
+
+/// How a relay's pipeline ended.
+public enum RelayOutcome: Sendable, Equatable {
+    /// The input ended (a file without `loop`).
+    case finished
+    /// Someone asked it to stop.
+    case stopped
+    case failed(RelayError)
+}
+
+/// One relay's media pipeline: source → transcoder → N sinks, in this process.
+///
+/// `run()` reads and transcodes on the calling thread (a worker's main thread, or the CLI's);
+/// each sink has its own thread and queue. Used unchanged by `relaygate relay` and by
+/// worker processes, so what ops test by hand is what the daemon runs.
+public final class RelayPipeline: Sendable {
+    public let spec: RelaySpec
+    private let registry: PluginRegistry
+    private let logger: Logger
+    private let stopSignal = StopSignal()
+    private let drainTimeout: Duration
+    private let input = StageCounters()
+    private let runners = Mutex<[SinkRunner]>([])
+    private let state = Mutex<(state: RelayState, lastError: String?, startedAt: ContinuousClock.Instant?)>(
+        (.pending, nil, nil))
+
+    public init(spec: RelaySpec, registry: PluginRegistry, logger: Logger, drainTimeout: Duration = .seconds(5)) {
+        self.spec = spec
+        self.registry = registry
+        var logger = logger
+        logger[metadataKey: "route"] = "\(spec.route)"
+        logger[metadataKey: "channel"] = "\(spec.channel)"
+        self.logger = logger
+        self.drainTimeout = drainTimeout
+    }
+
+    /// Asks the pipeline to end: the source stops reading, outputs close their sessions cleanly.
+    public func stop() { stopSignal.raise() }
+
+    public var isStopping: Bool { stopSignal.isRaised }
+
+    /// Raw counters now; rates come from a `StatsMeter`.
+    public func snapshot() -> (stats: RelayStats, videoPackets: Int64) {
+        let current = state.withLock { $0 }
+        var stats = RelayStats(state: current.state)
+        stats.lastError = current.lastError
+        if let startedAt = current.startedAt { stats.uptimeSeconds = (ContinuousClock.now - startedAt).seconds }
+        stats.input.packets = input.packets.load(ordering: .relaxed)
+        stats.input.bytes = input.bytes.load(ordering: .relaxed)
+        stats.outputs = runners.withLock { $0 }.map { runner in
+            let (outputState, lastError) = runner.status.current
+            var output = RelayStats.Output(name: runner.status.name, state: outputState)
+            output.packets = runner.status.counters.packets.load(ordering: .relaxed)
+            output.bytes = runner.status.bytesOut.load(ordering: .relaxed)
+            output.dropped = runner.queue.droppedCount
+            output.lastError = lastError
+            return output
+        }
+        return (stats, input.videoPackets.load(ordering: .relaxed))
+    }
+
+    /// Runs until the input ends, `stop()` is called, or every output has failed.
+    public func run() -> RelayOutcome {
+        transition(.starting)
+        let outcome = runStages()
+        switch outcome {
+        case .finished, .stopped:
+            transition(.stopped, detail: outcome == .finished ? "input ended" : "stop requested")
+        case .failed(let error):
+            transition(.failed, error: error.description)
+        }
+        return outcome
+    }
+
+    private func runStages() -> RelayOutcome {
+        let sourceContext = context(stop: stopSignal)
+        let source: any MediaSource
+        let transcoder: any MediaTranscoder
+        let inputStreams: [StreamInfo]
+        let outputStreams: [StreamInfo]
+        do {
+            source = try registry.makeSource(spec.source, context: sourceContext)
+            transcoder = try registry.makeTranscoder(spec.transcoder, context: sourceContext)
+        } catch {
+            return .failed(classify(error, default: .configuration))
+        }
+        defer { source.close() }
+        logger.info("opening source", metadata: ["source": "\(source.displayName)"])
+        do {
+            inputStreams = try source.open()
+            outputStreams = try transcoder.open(inputs: inputStreams)
+        } catch {
+            if stopSignal.isRaised { return .stopped }
+            return .failed(classify(error, default: .source))
+        }
+        guard !outputStreams.isEmpty else { return .failed(RelayError(.source, "the input has no audio or video stream")) }
+        logger.info(
+            "source open",
+            metadata: ["streams": "\(inputStreams.map(\.summary).joined(separator: ", "))"])
+
+        let inputVideo = Set(inputStreams.filter { $0.kind == .video }.map(\.index))
+        let outputVideo = Set(outputStreams.filter { $0.kind == .video }.map(\.index))
+        let sinks = startSinks(streams: outputStreams, videoStreams: outputVideo)
+        transition(.active)
+
+        var outcome = RelayOutcome.finished
+        var produced: [MediaPacket] = []
+        produced.reserveCapacity(8)
+        readLoop: while !stopSignal.isRaised {
+            let packet: MediaPacket?
+            do {
+                packet = try source.read()
+            } catch {
+                outcome = stopSignal.isRaised ? .stopped : .failed(classify(error, default: .source))
+                break
+            }
+            guard let packet else { break }
+            input.count(packet, isVideo: inputVideo.contains(packet.streamIndex))
+            produced.removeAll(keepingCapacity: true)
+            do {
+                try transcoder.process(packet, into: &produced)
+            } catch {
+                outcome = .failed(classify(error, default: .internal))
+                break
+            }
+            for out in produced {
+                for sink in sinks { sink.queue.push(out) }
+            }
+            if sinks.allSatisfy({ $0.status.current.state == .failed }) {
+                let errors = sinks.map { "\($0.status.name): \($0.status.current.lastError ?? "failed")" }
+                outcome = .failed(RelayError(.destination, "every output failed (\(errors.joined(separator: "; ")))"))
+                break readLoop
+            }
+        }
+        if stopSignal.isRaised, outcome == .finished { outcome = .stopped }
+        if case .failed = outcome {} else {
+            produced.removeAll(keepingCapacity: true)
+            try? transcoder.flush(into: &produced)
+            for out in produced {
+                for sink in sinks { sink.queue.push(out) }
+            }
+        }
+        transition(.stopping)
+        for sink in sinks { _ = sink.finish(within: drainTimeout) }
+        return outcome
+    }
+
+    private func startSinks(streams: [StreamInfo], videoStreams: Set<Int>) -> [SinkRunner] {
+        let sinks = spec.outputs.map { output in
+            let registry = self.registry
+            let base = self.context(stop: StopSignal())
+            return SinkRunner(
+                name: output.name, queueCapacity: spec.sinkQueuePackets, videoStreams: videoStreams, logger: logger
+            ) { abortSignal in
+                var context = base
+                context.stop = abortSignal
+                return try registry.makeSink(output.sink, context: context)
+            }
+        }
+        runners.withLock { $0 = sinks }
+        for sink in sinks { sink.start(streams: streams, videoStreams: videoStreams) }
+        return sinks
+    }
+
+    private func context(stop: StopSignal) -> StageContext {
+        StageContext(route: spec.route, channel: spec.channel, values: spec.values, logger: logger, stop: stop)
+    }
+
+    private func classify(_ error: any Error, default errorClass: RelayError.Class) -> RelayError {
+        if let error = error as? RelayError { return error }
+        return RelayError(errorClass, Redaction.text(String(describing: error)))
+    }
+
+    private func transition(_ newState: RelayState, detail: String? = nil, error: String? = nil) {
+        state.withLock {
+            $0.state = newState
+            if let error { $0.lastError = error }
+            if newState == .active { $0.startedAt = .now }
+        }
+        var metadata: Logger.Metadata = ["state": "\(newState.rawValue)"]
+        if let detail { metadata["reason"] = "\(detail)" }
+        if let error {
+            logger.error("relay \(newState.rawValue): \(error)", metadata: metadata)
+        } else {
+            logger.info("relay \(newState.rawValue)", metadata: metadata)
+        }
+    }
+}

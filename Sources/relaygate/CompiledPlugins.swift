@@ -1,0 +1,20 @@
+import PassthroughTranscoder
+import PullSource
+import RTMPSink
+import RelayCore
+
+/// Every plugin compiled into this binary (nginx's ngx_modules[]). The config decides
+/// which are used. Adding a plugin: a target in Package.swift's `plugins` list + one line here.
+enum CompiledPlugins {
+    static let registry = PluginRegistry(
+        sources: [
+            PullSourcePlugin.self,
+        ],
+        transcoders: [
+            PassthroughPlugin.self,
+        ],
+        sinks: [
+            RTMPSinkPlugin.self,
+        ]
+    )
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `relaygate validate`, `relaygate relay` and `relaygate version` as ops run them.
+@Suite(.serialized)
+struct CommandLineTests {
+    @Test func validateAcceptsTheShippedExampleConfig() throws {
+        let config = try TempDirectory("config")
+        try FileManager.default.copyItem(
+            atPath: "\(RelaygateBinary.repositoryRoot)/conf.d", toPath: config.file("conf.d"))
+        try FileManager.default.copyItem(
+            atPath: "\(RelaygateBinary.repositoryRoot)/packaging/relaygate.yaml", toPath: config.file("relaygate.yaml"))
+        let result = try runProgram(RelaygateBinary.path, ["validate", "--config", config.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("configuration ok"))
+        #expect(result.stdout.split(separator: "\n").count == 1)
+    }
+
+    @Test func validateReportsEveryProblemWithItsPosition() throws {
+        let config = try TempDirectory("config")
+        try config.write(
+            "conf.d/30-routes.yaml",
+            """
+            routes:
+              cam:
+                channel: demo
+                source: { type: pull, url: "concat:/etc/passwd|/etc/hosts" }
+                outputs: [nowhere]
+            """)
+        let result = try runProgram(RelaygateBinary.path, ["validate", "--config", config.path])
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("\(config.path)/conf.d/30-routes.yaml:4:") && $0.contains("protocol \"concat\" is not allowed") })
+        #expect(lines.contains { $0.hasPrefix("\(config.path)/conf.d/30-routes.yaml:5:") && $0.contains("unknown platform \"nowhere\"") })
+    }
+
+    /// A forbidden protocol is refused before anything is opened: the input is a FIFO, and a
+    /// writer blocked on opening it would be released the moment anyone opened it to read.
+    @Test(arguments: ["file:", "concat:", "pipe:", "subfile:", "unix:", "tcp://", "udp://", "data:", "crypto:", "async:"])
+    func relayRefusesForbiddenProtocols(_ prefix: String) async throws {
+        let directory = try TempDirectory("fifo")
+        let fifo = directory.file("input")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let opened = OpenFlag()
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)
+            opened.set()
+            if fd >= 0 { close(fd) }
+        }
+        writer.start()
+        let input = prefix.hasSuffix("//") ? "\(prefix)127.0.0.1:9/\(fifo)" : "\(prefix)\(fifo)"
+        let result = try runProgram(RelaygateBinary.path, ["relay", input, "rtmp://127.0.0.1:1/live/x", "--duration", "2s"])
+        #expect(result.status == 2, "\(result.stderr)")
+        let scheme = String(prefix.prefix { $0 != ":" })
+        #expect(result.stderr.contains("protocol \"\(scheme)\" is not allowed"), "\(result.stderr)")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!opened.isSet, "the FIFO was opened")
+        // Release the writer thread.
+        let fd = open(fifo, O_RDONLY | O_NONBLOCK)
+        if fd >= 0 { close(fd) }
+    }
+
+    @Test func relayCommandPushesAFileToNginx() async throws {
+        let nginx = try await Nginx()
+        let media = try TempDirectory("media")
+        let input = media.file("sample.mp4")
+        try FFmpeg.generate(input, seconds: 3, width: 426, height: 240, fps: 30)
+        let result = try runProgram(
+            RelaygateBinary.path,
+            ["relay", input, nginx.publishURL("live", "adhoc"), "--loop", "--duration", "6s", "--stats-interval", "2s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("relay stats state=active"))
+        let segments = nginx.segments("adhoc")
+        #expect(segments.count >= 4, "segments: \(segments)")
+        let video = try #require(try FFprobe.streams(nginx.playlistURL("adhoc")).first { $0.codecType == "video" })
+        #expect(video.codecName == "h264" && video.width == 426 && video.height == 240)
+        // The stream key never reaches the log.
+        #expect(!result.stderr.contains("/live/adhoc"))
+        #expect(nginx.publishSessions("adhoc").allSatisfy { $0.clean })
+    }
+
+    @Test func versionNamesTheLibraries() throws {
+        let result = try runProgram(RelaygateBinary.path, ["version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("relaygate "))
+        #expect(result.stdout.contains("libavformat 59."))
+        #expect(result.stdout.contains("libyaml 0.2"))
+    }
+}
+
+final class OpenFlag: @unchecked Sendable {
+    // @unchecked: guarded by the lock.
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}

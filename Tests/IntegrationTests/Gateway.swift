@@ -1,0 +1,45 @@
+import Foundation
+import TestSupport
+
+/// A `relaygate run` daemon under test, with a config directory written by the test.
+final class Gateway: @unchecked Sendable {
+    let config: TempDirectory
+    let child: ChildProcess
+
+    /// `routes` is the YAML of conf.d/30-routes.yaml; platform `nginx` pushes to `live/{channel}`.
+    init(nginx: Nginx, routes: String, settings: String = "stats_interval: 2s\nrestart_delay: 500ms\n") throws {
+        config = try TempDirectory("gateway")
+        try config.write("relaygate.yaml", settings)
+        try config.write(
+            "conf.d/20-platforms.yaml",
+            """
+            platforms:
+              nginx:
+                type: rtmp
+                url: "rtmp://127.0.0.1:\(nginx.rtmpPort)/live/{channel}"
+                playback_url: "\(nginx.playlistURL("{channel}"))"
+            """)
+        try config.write("conf.d/30-routes.yaml", routes)
+        child = try ChildProcess(
+            RelaygateBinary.path, ["run", "--config", config.path], logDirectory: config.path, name: "relaygate")
+    }
+
+    /// Worker processes of this gateway, found by the supervisor pid on their command line.
+    var workers: [(pid: Int32, cmdline: String)] { processes(containing: "--supervisor-pid \(child.pid) ") }
+
+    var log: String { child.stderr }
+}
+
+/// A pull route from nginx's `src/<source>` to platform `nginx` as channel `<channel>`.
+func pullRoute(_ name: String, source: String, channel: String, nginx: Nginx) -> String {
+    """
+      \(name):
+        channel: \(channel)
+        source:
+          type: pull
+          url: "\(nginx.publishURL("src", source))"
+        profile: passthrough
+        outputs: [nginx]
+
+    """
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Glibc
+
+/// A real nginx with the RTMP module, on free loopback ports, in its own prefix: the
+/// third-party RTMP server that receives what relaygate pushes and turns it into HLS.
+///
+/// Two applications: `src` (where ffmpeg publishers play the seller) and `live` (where
+/// relaygate publishes; it writes HLS with 1 s fragments and keeps them after the stream
+/// ends, so a test can inspect them).
+public final class Nginx: @unchecked Sendable {
+    public let prefix: TempDirectory
+    public let rtmpPort: Int
+    public let httpPort: Int
+    private let child: ChildProcess
+
+    public init() async throws {
+        prefix = try TempDirectory("nginx")
+        rtmpPort = FreePort.next()
+        httpPort = FreePort.next()
+        let p = prefix.path
+        for dir in ["hls", "logs", "tmp"] {
+            try FileManager.default.createDirectory(atPath: "\(p)/\(dir)", withIntermediateDirectories: true)
+        }
+        // nginx's workers run as nobody when started as root: they must be able to write HLS.
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: "\(p)/hls")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: p)
+        let conf = """
+            load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
+            daemon off;
+            worker_processes 1;
+            pid \(p)/nginx.pid;
+            error_log \(p)/logs/error.log info;
+            events { worker_connections 256; }
+            rtmp {
+                server {
+                    listen 127.0.0.1:\(rtmpPort);
+                    chunk_size 4096;
+                    application src { live on; record off; }
+                    application live {
+                        live on; record off;
+                        hls on; hls_path \(p)/hls; hls_fragment 1s; hls_playlist_length 10s; hls_cleanup off;
+                    }
+                }
+            }
+            http {
+                access_log off;
+                client_body_temp_path \(p)/tmp/cb; proxy_temp_path \(p)/tmp/p; fastcgi_temp_path \(p)/tmp/f;
+                uwsgi_temp_path \(p)/tmp/u; scgi_temp_path \(p)/tmp/s;
+                server {
+                    listen 127.0.0.1:\(httpPort);
+                    location /hls { types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; } alias \(p)/hls; }
+                    location /stat { rtmp_stat all; }
+                }
+            }
+            """
+        try prefix.write("nginx.conf", conf)
+        child = try ChildProcess(
+            "/usr/sbin/nginx", ["-p", p, "-c", "\(p)/nginx.conf", "-e", "\(p)/logs/error.log"],
+            logDirectory: "\(p)/logs", name: "nginx")
+        let up = await eventually(timeout: .seconds(10)) { FreePort.isListening(self.rtmpPort) && FreePort.isListening(self.httpPort) }
+        guard up else { throw TestFailure("nginx did not start: \(child.stderr) \(errorLog)") }
+    }
+
+    public func publishURL(_ app: String, _ name: String) -> String { "rtmp://127.0.0.1:\(rtmpPort)/\(app)/\(name)" }
+    public func playlistURL(_ name: String) -> String { "http://127.0.0.1:\(httpPort)/hls/\(name).m3u8" }
+    public func playlistPath(_ name: String) -> String { "\(prefix.path)/hls/\(name).m3u8" }
+
+    public var errorLog: String { (try? String(contentsOfFile: "\(prefix.path)/logs/error.log", encoding: .utf8)) ?? "" }
+
+    /// The HLS segment files nginx has written for stream `name`, in sequence order.
+    public func segments(_ name: String) -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: "\(prefix.path)/hls")) ?? []
+        return files.filter { $0.hasPrefix("\(name)-") && $0.hasSuffix(".ts") }
+            .sorted { sequence($0) < sequence($1) }
+    }
+
+    private func sequence(_ file: String) -> Int {
+        Int(file.split(separator: "-").last?.dropLast(3) ?? "") ?? -1
+    }
+
+    /// Whether each publish session of stream `name` ended with the publisher's own
+    /// deleteStream before the disconnect (a clean RTMP close), per nginx's info log.
+    public func publishSessions(_ name: String) -> [(connection: String, clean: Bool, ended: Bool)] {
+        let lines = errorLog.split(separator: "\n")
+        var sessions: [(String, Bool, Bool)] = []
+        for line in lines where line.contains("publish: name='\(name)'") {
+            guard let connection = line.split(separator: " ").first(where: { $0.hasPrefix("*") }) else { continue }
+            let mine = lines.filter { $0.contains(" \(connection) ") }
+            let deleteIndex = mine.firstIndex { $0.contains("deleteStream") }
+            let disconnectIndex = mine.firstIndex { $0.contains("disconnect") }
+            let clean = deleteIndex != nil && (disconnectIndex == nil || deleteIndex! < disconnectIndex!)
+            sessions.append((String(connection), clean, disconnectIndex != nil))
+        }
+        return sessions
+    }
+
+    /// nginx-rtmp's /stat XML.
+    public func stat() -> String {
+        (try? runProgram("/usr/bin/curl", ["-s", "http://127.0.0.1:\(httpPort)/stat"]).stdout) ?? ""
+    }
+
+    /// Milliseconds that stream `name` in app `live` has been published, from /stat.
+    public func publishedMilliseconds(_ name: String) -> Int? {
+        let xml = stat()
+        guard let range = xml.range(of: "<name>\(name)</name>") else { return nil }
+        let after = xml[range.upperBound...]
+        guard let t0 = after.range(of: "<time>"), let t1 = after.range(of: "</time>") else { return nil }
+        return Int(after[t0.upperBound..<t1.lowerBound])
+    }
+
+    deinit {
+        child.signal(SIGTERM)
+        child.process.waitUntilExit()
+    }
+}
+
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

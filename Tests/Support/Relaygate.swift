@@ -1,0 +1,29 @@
+import Foundation
+
+/// Paths of the relaygate binary under test and the repository.
+public enum RelaygateBinary {
+    /// The repository root (this file is Tests/Support/Relaygate.swift).
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// `$RELAYGATE_BIN`, else the debug build that `swift test` made.
+    public static var path: String {
+        if let path = ProcessInfo.processInfo.environment["RELAYGATE_BIN"], !path.isEmpty { return path }
+        return "\(repositoryRoot)/.build/debug/relaygate"
+    }
+}
+
+/// Processes whose command line contains `needle`, read from /proc.
+public func processes(containing needle: String) -> [(pid: Int32, cmdline: String)] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry -> (Int32, String)? in
+        guard let pid = Int32(entry),
+            let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty
+        else { return nil }
+        let cmdline = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        return cmdline.contains(needle) ? (pid, cmdline) : nil
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The demo: builds relaygate, starts a local nginx-rtmp that makes HLS, and runs the gateway
+# with the shipped defaults (packaging/relaygate.yaml + conf.d/) plus one static demo route
+# that relays a sample live stream (a generated 720p30 H.264/AAC clip read at real-time pace,
+# looped). Prints the HLS URL once nginx serves it. Ctrl-C stops everything cleanly.
+#   DEMO_SECONDS=N   stop by itself after N seconds (default: run until Ctrl-C)
+#   RTMP_PORT, HTTP_PORT   nginx ports (default 1935 and 8080)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bash scripts/install-deps.sh
+export PATH="/opt/swift/usr/bin:$PATH"
+. scripts/lib/nginx.sh
+
+rtmp_port=${RTMP_PORT:-1935}
+http_port=${HTTP_PORT:-8080}
+work=$(mktemp -d /tmp/relaygate-demo.XXXXXX)
+gateway_pid=""
+cleanup() {
+  [ -n "$gateway_pid" ] && kill -TERM "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
+  nginx_stop "$work/nginx"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+echo "==> building relaygate (release)"
+swift build -c release --product relaygate >/dev/null
+bin="$root/.build/release/relaygate"
+
+echo "==> starting nginx-rtmp on rtmp://127.0.0.1:$rtmp_port, HLS on http://127.0.0.1:$http_port/hls/"
+nginx_start "$work/nginx" "$rtmp_port" "$http_port"
+
+echo "==> generating the sample live stream (720p30 H.264 + AAC)"
+ffmpeg -hide_banner -nostdin -loglevel error -y \
+  -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 20 \
+  -c:v libx264 -preset veryfast -g 60 -keyint_min 60 -sc_threshold 0 -b:v 3000k -maxrate 3000k -bufsize 3000k \
+  -pix_fmt yuv420p -c:a aac -b:a 128k "$work/sample.mp4"
+
+config="$work/config"
+mkdir -p "$config"
+cp packaging/relaygate.yaml "$config/relaygate.yaml"
+cp -r conf.d "$config/conf.d"
+sed -i "s#rtmp://127.0.0.1:1935/live/#rtmp://127.0.0.1:$rtmp_port/live/#; s#http://127.0.0.1:8080/hls/#http://127.0.0.1:$http_port/hls/#" \
+  "$config/conf.d/20-platforms.yaml"
+cat > "$config/conf.d/90-demo.yaml" <<YAML
+routes:
+  demo:
+    channel: demo
+    source: { type: pull, file: "$work/sample.mp4", realtime: true, loop: true }
+    profile: passthrough
+    outputs: [local]
+YAML
+"$bin" validate --config "$config"
+
+echo "==> starting the gateway"
+"$bin" run --config "$config" &
+gateway_pid=$!
+
+url="http://127.0.0.1:$http_port/hls/demo.m3u8"
+for _ in $(seq 1 60); do
+  if [ "$(curl -s "$url" | grep -c '\.ts')" -ge 2 ]; then break; fi
+  sleep 1
+done
+ffprobe -v error -show_entries stream=codec_name,width,height,avg_frame_rate -of compact "$url"
+echo
+echo "HLS: $url"
+echo "(play it with: ffplay $url  — or any HLS player; Ctrl-C stops the demo)"
+if [ -n "${DEMO_SECONDS:-}" ]; then
+  sleep "$DEMO_SECONDS"
+else
+  wait "$gateway_pid"
+fi

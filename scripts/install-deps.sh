@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages relaygate builds and tests with. Idempotent; needs root
+# (or sudo). The Swift toolchain itself is expected at /opt/swift or on PATH.
+set -euo pipefail
+
+packages=(
+  pkg-config ca-certificates curl procps
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libyaml-dev
+  ffmpeg nginx libnginx-mod-rtmp
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The Debian nginx package starts a system nginx on port 80; tests and the demo run their
+# own instances, so leave it alone but make sure it is not what we talk to.
