@@ -24,7 +24,7 @@ struct ConfigFiles {
     static let fragmentDirectory = "conf.d"
 
     /// Lists and reads the files. Throws only when the directory itself is unusable.
-    static func read(directory: String, diagnostics: Diagnostics) throws(ConfigErrors) -> ConfigFiles {
+    static func read(directory: String) throws(ConfigErrors) -> ConfigFiles {
         let fileManager = FileManager.default
         guard isDirectory(directory) else {
             throw ConfigErrors([Diagnostic("\(directory): config directory not found", at: nil)])

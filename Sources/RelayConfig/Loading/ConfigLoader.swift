@@ -17,8 +17,10 @@ public struct ConfigLoader: Sendable {
 
     public func load(directory: String) throws(ConfigErrors) -> GatewayConfig {
         let diagnostics = Diagnostics()
-        let files = try ConfigFiles.read(directory: directory, diagnostics: diagnostics)
+        let files = try ConfigFiles.read(directory: directory)
         var secrets: [SecretText] = []
+        var unresolved: Set<SourceLocation> = []
+        var substitutionErrors: Set<Diagnostic> = []
         var allParsed = true
 
         func parse(_ file: ConfigFiles.File) -> ConfigNode? {
@@ -31,6 +33,8 @@ public struct ConfigLoader: Sendable {
             let output = YAMLDocumentBuilder.build(
                 bytes: bytes, file: file.path, environment: environment, diagnostics: diagnostics)
             secrets += output.secrets
+            unresolved.formUnion(output.unresolved)
+            substitutionErrors.formUnion(output.substitutionErrors)
             // A file with a syntax error has no tree; unset variables still leave one.
             if output.root == nil, diagnostics.count > errorsBefore { allParsed = false }
             return output.root
@@ -64,7 +68,12 @@ public struct ConfigLoader: Sendable {
         }
 
         guard diagnostics.isEmpty else {
-            throw ConfigErrors(Self.sorted(diagnostics.items, order: files.order, redactor: SecretRedactor(secrets)))
+            // A value whose variable is unset is wrong because of that alone; say it once.
+            let items = diagnostics.items.filter { item in
+                guard let location = item.location, unresolved.contains(location) else { return true }
+                return substitutionErrors.contains(item)
+            }
+            throw ConfigErrors(Self.sorted(items, order: files.order, redactor: SecretRedactor(secrets)))
         }
         return GatewayConfig(settings: settings, profiles: profiles, platforms: platforms, routes: routes)
     }

@@ -19,6 +19,10 @@ struct YAMLDocumentBuilder {
         /// nil for an empty file (or one with only comments).
         var root: ConfigNode?
         var secrets: [SecretText]
+        /// Scalars whose `${...}` could not be filled, and the errors saying so. Other
+        /// errors about these scalars' values follow from that one and are dropped.
+        var unresolved: Set<SourceLocation> = []
+        var substitutionErrors: Set<Diagnostic> = []
     }
 
     private let file: String
@@ -28,6 +32,8 @@ struct YAMLDocumentBuilder {
     private var anchors: [String: (node: ConfigNode, size: Int)] = [:]
     private var nodeCount = 0
     private var secrets: Set<SecretText> = []
+    private var unresolved: Set<SourceLocation> = []
+    private var substitutionErrors: Set<Diagnostic> = []
     private lazy var lines: [[Unicode.Scalar]] = Self.splitLines(bytes)
 
     /// Reads `bytes` (the contents of `file`); problems go to `diagnostics`.
@@ -40,7 +46,9 @@ struct YAMLDocumentBuilder {
         do throws(YAMLSyntaxError) {
             let parser = try YAMLParser(bytes: bytes)
             let root = try builder.parseStream(parser)
-            return Output(root: root, secrets: builder.secrets.sorted { $0.value.count > $1.value.count })
+            return Output(
+                root: root, secrets: Array(builder.secrets), unresolved: builder.unresolved,
+                substitutionErrors: builder.substitutionErrors)
         } catch {
             diagnostics.error(error.message, at: builder.location(error.mark))
             return Output(root: nil, secrets: Array(builder.secrets))
@@ -144,8 +152,15 @@ struct YAMLDocumentBuilder {
                 secrets.insert(SecretText(value: value, written: "${\(name)}"))
             }
         }
-        for problem in expansion.problems {
-            diagnostics.error(problem.message, at: referenceLocation(scalar, tokenIndex: problem.tokenIndex))
+        guard expansion.problems.isEmpty else {
+            for problem in expansion.problems {
+                let diagnostic = Diagnostic(problem.message, at: referenceLocation(scalar, tokenIndex: problem.tokenIndex))
+                diagnostics.append(contentsOf: [diagnostic])
+                substitutionErrors.insert(diagnostic)
+            }
+            // The text as written, not "": an empty value would read as a missing key.
+            unresolved.insert(at)
+            return .scalar(scalar.value, plain: scalar.isPlain, at: at)
         }
         return .scalar(expansion.value, plain: scalar.isPlain, at: at)
     }
