@@ -32,11 +32,11 @@ public struct PluginRegistry: Sendable {
         let errorsBefore = reader.diagnostics.count
         guard let typeNode = reader.node("type") else {
             reader.diagnostics.error("\(reader.context) is missing required key \"type\"", at: reader.node.location)
-            reader.finish()
+            // Without a type the other keys cannot be checked: reporting them as unknown
+            // would be wrong (as for an unknown type, below).
             return nil
         }
         guard let type = ValueParser<String>.string.parse(typeNode, "type", reader.diagnostics) else {
-            reader.finish()
             return nil
         }
         let decode: (@Sendable (inout MappingReader) -> String?)? =

@@ -23,7 +23,7 @@ public struct RoutePattern: Sendable, Hashable, Codable, CustomStringConvertible
                 throw Invalid(message: "unclosed \"{\" in pattern \"\(text)\"")
             }
             let name = String(after[..<close])
-            guard Names.isValid(name), !name.contains(".") else {
+            guard Names.isValid(name), !name.contains("."), !name.contains("-") else {
                 throw Invalid(message: "capture name \"\(name)\" in pattern \"\(text)\" must be letters, digits and '_'")
             }
             if case .capture = parts.last {

@@ -1,0 +1,93 @@
+public import Foundation
+public import RelayCore
+
+/// Reads `<directory>/relaygate.yaml` and `<directory>/conf.d/*.yaml` into a validated
+/// `GatewayConfig`, or throws every problem found, sorted by file, line and column.
+/// File names in locations are the directory string as given, joined with the file's
+/// relative path, so errors read the way the user wrote the command line.
+public struct ConfigLoader: Sendable {
+    public let registry: PluginRegistry
+    /// Where `${VAR}` values come from. Injectable so tests do not depend on the process.
+    public let environment: [String: String]
+
+    public init(registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.registry = registry
+        self.environment = environment
+    }
+
+    public func load(directory: String) throws(ConfigErrors) -> GatewayConfig {
+        let diagnostics = Diagnostics()
+        let files = try ConfigFiles.read(directory: directory)
+        var secrets: [SecretText] = []
+        var unresolved: Set<SourceLocation> = []
+        var substitutionErrors: Set<Diagnostic> = []
+        var allParsed = true
+
+        func parse(_ file: ConfigFiles.File) -> ConfigNode? {
+            guard let bytes = file.bytes else {
+                diagnostics.error("cannot read this file", at: SourceLocation(file: file.path, line: 1, column: 1))
+                allParsed = false
+                return nil
+            }
+            let errorsBefore = diagnostics.count
+            let output = YAMLDocumentBuilder.build(
+                bytes: bytes, file: file.path, environment: environment, diagnostics: diagnostics)
+            secrets += output.secrets
+            unresolved.formUnion(output.unresolved)
+            substitutionErrors.formUnion(output.substitutionErrors)
+            // A file with a syntax error has no tree; unset variables still leave one.
+            if output.root == nil, diagnostics.count > errorsBefore { allParsed = false }
+            return output.root
+        }
+
+        let settings = GlobalSettings.decode(files.global.flatMap(parse), diagnostics: diagnostics)
+        var definitions = Definitions()
+        for file in files.fragments {
+            if let root = parse(file) { definitions.collect(root, diagnostics: diagnostics) }
+        }
+
+        let decoder = DefinitionDecoder(registry: registry, diagnostics: diagnostics)
+        var profiles: [String: ProfileConfig] = [:]
+        if let builtIn = decoder.builtInProfile() { profiles[builtIn.name] = builtIn }
+        var profileNames = Set(profiles.keys)
+        for entry in definitions.entries(.profiles) {
+            profileNames.insert(entry.name)
+            profiles[entry.name] = decoder.profile(entry)
+        }
+        var platforms: [String: PlatformConfig] = [:]
+        var platformNames: Set<String> = []
+        for entry in definitions.entries(.platforms) {
+            platformNames.insert(entry.name)
+            platforms[entry.name] = decoder.platform(entry)
+        }
+        var routes: [RouteConfig] = []
+        for entry in definitions.entries(.routes) {
+            let route = decoder.route(
+                entry, profiles: allParsed ? profileNames : nil, platforms: allParsed ? platformNames : nil)
+            if let route { routes.append(route) }
+        }
+
+        guard diagnostics.isEmpty else {
+            // A value whose variable is unset is wrong because of that alone; say it once.
+            let items = diagnostics.items.filter { item in
+                guard let location = item.location, unresolved.contains(location) else { return true }
+                return substitutionErrors.contains(item)
+            }
+            throw ConfigErrors(Self.sorted(items, order: files.order, redactor: SecretRedactor(secrets)))
+        }
+        return GatewayConfig(settings: settings, profiles: profiles, platforms: platforms, routes: routes)
+    }
+
+    /// By file read order, then line and column; first-reported first on ties. Exact
+    /// repeats (an aliased node checked twice) are dropped.
+    private static func sorted(_ items: [Diagnostic], order: [String: Int], redactor: SecretRedactor) -> [Diagnostic] {
+        func key(_ item: (offset: Int, element: Diagnostic)) -> (Int, Int, Int, Int) {
+            guard let location = item.element.location else { return (-1, 0, 0, item.offset) }
+            return (order[location.file] ?? Int.max, location.line, location.column, item.offset)
+        }
+        var seen: Set<Diagnostic> = []
+        return items.enumerated().sorted { key($0) < key($1) }.map { redactor.redact($0.element) }.filter {
+            seen.insert($0).inserted
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import RelayCore
+
+/// Decodes profiles, platforms and routes, with their plugin options, reporting every
+/// problem. Names that were defined but failed to decode still count as defined, so one
+/// broken platform does not also make every route that uses it an error.
+struct DefinitionDecoder {
+    let registry: PluginRegistry
+    let diagnostics: Diagnostics
+
+    func profile(_ entry: Definitions.Entry) -> ProfileConfig? {
+        guard var reader = MappingReader(entry.value, context: "profile \"\(entry.name)\"", diagnostics: diagnostics),
+            let transcoder = registry.decode(.transcoder, from: &reader)
+        else { return nil }
+        return ProfileConfig(name: entry.name, transcoder: transcoder, location: entry.key.location)
+    }
+
+    /// `passthrough` as if written `{ type: passthrough }`, so its options are the plugin's
+    /// defaults exactly as a user-defined one would get. nil if no such plugin is compiled in.
+    func builtInProfile() -> ProfileConfig? {
+        let nowhere = SourceLocation(file: "<built-in>", line: 0, column: 0)
+        let node = ConfigNode(
+            .mapping([(.scalar("type", at: nowhere), .scalar(ProfileConfig.builtInName, at: nowhere))]), at: nowhere)
+        let scratch = Diagnostics()
+        guard var reader = MappingReader(node, context: "built-in profile", diagnostics: scratch),
+            let transcoder = registry.decode(.transcoder, from: &reader)
+        else { return nil }
+        return ProfileConfig(name: ProfileConfig.builtInName, transcoder: transcoder)
+    }
+
+    func platform(_ entry: Definitions.Entry) -> PlatformConfig? {
+        guard var reader = MappingReader(entry.value, context: "platform \"\(entry.name)\"", diagnostics: diagnostics)
+        else { return nil }
+        let playbackURL = reader.optional("playback_url", .remoteURL(schemes: ["http", "https"]))
+        guard let sink = registry.decode(.sink, from: &reader) else { return nil }
+        guard playbackURL != nil || !reader.contains("playback_url") else { return nil }
+        return PlatformConfig(name: entry.name, sink: sink, playbackURL: playbackURL?.text, location: entry.key.location)
+    }
+
+    /// `profiles` and `platforms` are every defined name (decoded or not), for reference checks;
+    /// nil when some file could not be parsed, since the missing name may be in that file.
+    func route(_ entry: Definitions.Entry, profiles: Set<String>?, platforms: Set<String>?) -> RouteConfig? {
+        let context = "route \"\(entry.name)\""
+        guard var reader = MappingReader(entry.value, context: context, diagnostics: diagnostics) else { return nil }
+        let errorsBefore = diagnostics.count
+
+        let channel = reader.optional("channel", .name)
+        let match = reader.optional("match", .routePattern)
+        let source = reader.node("source").flatMap { node -> PluginConfig? in
+            guard var sourceReader = MappingReader(node, context: "source of \(context)", diagnostics: diagnostics)
+            else { return nil }
+            return registry.decode(.source, from: &sourceReader)
+        }
+        if !reader.contains("source") {
+            diagnostics.error("\(context) is missing required key \"source\"", at: entry.value.location)
+        }
+        let profile = reader.optional("profile", .name) ?? ProfileConfig.builtInName
+        let outputs = reader.required("outputs", .nameList)
+        let outputNodes = reader.node("outputs")
+        reader.finish()
+
+        if !reader.contains("channel"), !reader.contains("match") {
+            diagnostics.error(
+                "\(context) needs \"channel\" (a fixed channel, started at boot) or \"match\" (a channel pattern), or both",
+                at: entry.value.location)
+        }
+        if let channel, let match, match.match(channel) == nil {
+            diagnostics.error(
+                "\(context): channel \"\(channel)\" does not match its own pattern \"\(match)\"", at: reader.location(of: "channel"))
+        }
+        if let profiles, reader.contains("profile"), !profiles.contains(profile) {
+            diagnostics.error(
+                "\(context): unknown profile \"\(profile)\"; expected one of: \(profiles.sorted().joined(separator: ", "))",
+                at: reader.location(of: "profile"))
+        } else if let profiles, !profiles.contains(profile) {
+            diagnostics.error(
+                "\(context) uses the default profile \"\(profile)\", which is not available; set \"profile\"",
+                at: entry.value.location)
+        }
+        if let outputs, case .sequence(let items)? = outputNodes?.value {
+            checkOutputs(outputs, items: items, context: context, platforms: platforms, at: reader.location(of: "outputs"))
+        }
+
+        guard diagnostics.count == errorsBefore, let source, let outputs else { return nil }
+        return RouteConfig(
+            name: entry.name, channel: channel, match: match, source: source, profile: profile, outputs: outputs,
+            location: entry.key.location)
+    }
+
+    private func checkOutputs(
+        _ outputs: [String], items: [ConfigNode], context: String, platforms: Set<String>?, at location: SourceLocation?
+    ) {
+        if outputs.isEmpty {
+            diagnostics.error("\(context): \"outputs\" must list at least one platform", at: location)
+        }
+        var seen: Set<String> = []
+        for (name, node) in zip(outputs, items) {
+            if !seen.insert(name).inserted {
+                diagnostics.error("\(context) lists output \"\(name)\" more than once", at: node.location)
+            } else if let platforms, !platforms.contains(name) {
+                let defined = platforms.isEmpty ? "no platforms are defined" : "defined platforms: \(platforms.sorted().joined(separator: ", "))"
+                diagnostics.error("\(context): unknown platform \"\(name)\"; \(defined)", at: node.location)
+            }
+        }
+    }
+}
+
+extension ValueParser where Value == RoutePattern {
+    /// A channel pattern such as `seller_{channelId}`.
+    static var routePattern: ValueParser<RoutePattern> {
+        ValueParser { node, key, diagnostics in
+            guard let text = node.scalarText, !node.isNull else {
+                diagnostics.error("\"\(key)\" must be a channel pattern, got \(node.kindDescription)", at: node.location)
+                return nil
+            }
+            do throws(RoutePattern.Invalid) {
+                return try RoutePattern(text)
+            } catch {
+                diagnostics.error("\"\(key)\": \(error.message)", at: node.location)
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import RelayCore
+
+/// `relaygate.yaml`: process-wide settings. Every key is optional.
+public struct GlobalSettings: Sendable, Equatable {
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    public var logLevel: String
+    public var statsInterval: Duration
+    public var stopTimeout: Duration
+    public var restartDelay: Duration
+    public var sinkQueuePackets: Int
+
+    public init(
+        logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
+        restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024
+    ) {
+        self.logLevel = logLevel
+        self.statsInterval = statsInterval
+        self.stopTimeout = stopTimeout
+        self.restartDelay = restartDelay
+        self.sinkQueuePackets = sinkQueuePackets
+    }
+
+    /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means defaults.
+    static func decode(_ node: ConfigNode?, diagnostics: Diagnostics) -> GlobalSettings {
+        let defaults = GlobalSettings()
+        guard let node, !node.isNull, var reader = MappingReader(node, context: "relaygate.yaml", diagnostics: diagnostics)
+        else { return defaults }
+        let settings = GlobalSettings(
+            logLevel: reader.optional("log_level", .oneOf(logLevels)) ?? defaults.logLevel,
+            statsInterval: reader.optional("stats_interval", .duration(in: .seconds(1)...(.seconds(3600))))
+                ?? defaults.statsInterval,
+            stopTimeout: reader.optional("stop_timeout", .duration(in: .seconds(1)...(.seconds(300))))
+                ?? defaults.stopTimeout,
+            restartDelay: reader.optional("restart_delay", .duration(in: .zero...(.seconds(300))))
+                ?? defaults.restartDelay,
+            sinkQueuePackets: reader.optional("sink_queue_packets", .int(in: 16...100_000)) ?? defaults.sinkQueuePackets)
+        reader.finish()
+        return settings
+    }
+}

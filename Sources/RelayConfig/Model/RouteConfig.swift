@@ -1,0 +1,35 @@
+public import RelayCore
+
+/// A route: which channels it serves, where it reads, how it transcodes, where it writes.
+public struct RouteConfig: Sendable, Equatable {
+    public var name: String
+    /// A fixed channel: the relay is started at boot.
+    public var channel: String?
+    /// Channels this route serves when a relay is asked for (API or Agora webhook).
+    public var match: RoutePattern?
+    public var source: PluginConfig
+    /// A profile name; `passthrough` when not given.
+    public var profile: String
+    /// Platform names, at least one, no repeats.
+    public var outputs: [String]
+    /// Where it was defined. Not part of equality.
+    public var location: SourceLocation?
+
+    public init(
+        name: String, channel: String? = nil, match: RoutePattern? = nil, source: PluginConfig,
+        profile: String = ProfileConfig.builtInName, outputs: [String], location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.channel = channel
+        self.match = match
+        self.source = source
+        self.profile = profile
+        self.outputs = outputs
+        self.location = location
+    }
+
+    public static func == (lhs: RouteConfig, rhs: RouteConfig) -> Bool {
+        lhs.name == rhs.name && lhs.channel == rhs.channel && lhs.match == rhs.match && lhs.source == rhs.source
+            && lhs.profile == rhs.profile && lhs.outputs == rhs.outputs
+    }
+}

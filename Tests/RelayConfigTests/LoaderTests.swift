@@ -1,0 +1,195 @@
+import Foundation
+import RelayConfig
+import RelayCore
+import Testing
+
+@Suite struct LoaderTests {
+    func load(_ files: [String: String], environment: [String: String] = testEnvironment) throws -> GatewayConfig {
+        let directory = try temporaryConfig(files)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        return try ConfigLoader(registry: testRegistry, environment: environment).load(directory: directory)
+    }
+
+    static let platforms = """
+        platforms:
+          local:
+            type: rtmp
+            url: rtmp://127.0.0.1:1935/live/{channel}
+            playback_url: http://127.0.0.1:8080/hls/{channel}.m3u8
+        """
+
+    /// The repository's own `conf.d/` next to `packaging/relaygate.yaml`, as installed in /etc/relaygate.
+    @Test func shippedExamplesLoad() throws {
+        var files: [String: String] = [:]
+        let confD = repositoryRoot + "/conf.d"
+        for name in try FileManager.default.contentsOfDirectory(atPath: confD) {
+            files["conf.d/" + name] = try String(contentsOfFile: confD + "/" + name, encoding: .utf8)
+        }
+        files["relaygate.yaml"] = try String(contentsOfFile: repositoryRoot + "/packaging/relaygate.yaml", encoding: .utf8)
+        #expect(files.count == 4)
+
+        let config = try load(files, environment: [:])
+        #expect(config.settings == GlobalSettings())
+        #expect(Set(config.profiles.keys) == ["passthrough"])
+        #expect(config.platforms["local"]?.playbackURL == "http://127.0.0.1:8080/hls/{channel}.m3u8")
+        #expect(config.routes.map(\.name) == ["sellers"])
+        #expect(config.staticRoutes.isEmpty)
+        let matched = try #require(config.route(matching: "seller_42"))
+        #expect(matched.route.name == "sellers")
+        #expect(matched.captures == ["channelId": "42"])
+    }
+
+    /// The repository root itself is a valid config directory (no relaygate.yaml: defaults).
+    @Test func repositoryRootLoadsWithDefaults() throws {
+        let config = try ConfigLoader(registry: testRegistry, environment: [:]).load(directory: repositoryRoot)
+        #expect(config.settings == GlobalSettings())
+        #expect(config.routes.count == 1)
+    }
+
+    @Test func emptyDirectoryGivesDefaultsAndBuiltInProfile() throws {
+        let config = try load(["conf.d/00-empty.yaml": "# nothing yet\n"])
+        #expect(config.settings.logLevel == "info")
+        #expect(config.settings.statsInterval == .seconds(10))
+        #expect(config.settings.stopTimeout == .seconds(10))
+        #expect(config.settings.restartDelay == .seconds(1))
+        #expect(config.settings.sinkQueuePackets == 1024)
+        let passthrough = try #require(config.profiles["passthrough"])
+        #expect(passthrough.transcoder.kind == .transcoder)
+        #expect(passthrough.transcoder.type == "passthrough")
+        #expect(passthrough.location == nil)
+        #expect(config.routes.isEmpty)
+    }
+
+    @Test func globalSettingsAreRead() throws {
+        let config = try load([
+            "relaygate.yaml": """
+            log_level: debug
+            stats_interval: 2s
+            stop_timeout: 1m
+            restart_delay: 0s
+            sink_queue_packets: 64
+            """
+        ])
+        #expect(
+            config.settings
+                == GlobalSettings(
+                    logLevel: "debug", statsInterval: .seconds(2), stopTimeout: .seconds(60), restartDelay: .zero,
+                    sinkQueuePackets: 64))
+    }
+
+    @Test func userDefinedPassthroughReplacesTheBuiltIn() throws {
+        let config = try load(["conf.d/10-profiles.yaml": "profiles:\n  passthrough: { type: passthrough, max_jump: 2s }\n"])
+        let profile = try #require(config.profiles["passthrough"])
+        #expect(profile.transcoder.options.contains("2000"))
+        #expect(profile.location?.line == 2)
+        let builtIn = try load(["conf.d/.keep": ""]).profiles["passthrough"]
+        #expect(builtIn != profile)
+    }
+
+    @Test func environmentVariablesAreSubstituted() throws {
+        let config = try load(
+            [
+                "conf.d/20-platforms.yaml": """
+                platforms:
+                  yt:
+                    type: rtmp
+                    url: "rtmp://${HOST}/live2/${YT_KEY}"
+                  literal:
+                    type: rtmp
+                    url: rtmp://example.com/live/$${NOT_A_VAR}-cost$5
+                """,
+                "conf.d/30-routes.yaml": """
+                routes:
+                  demo:
+                    channel: ${CHANNEL}
+                    # Unquoted ${...} only in block style: in { flow } style braces end the mapping.
+                    source:
+                      type: pull
+                      url: "rtmp://127.0.0.1/in/demo"
+                      realtime: ${REALTIME}
+                    outputs: [yt, literal]
+                """,
+            ],
+            environment: ["HOST": "a.rtmp.youtube.com", "YT_KEY": "abcd-1234", "CHANNEL": "demo", "REALTIME": "true"])
+        #expect(config.platforms["yt"]?.sink.options.contains("rtmp://a.rtmp.youtube.com/live2/abcd-1234") == true)
+        #expect(config.platforms["literal"]?.sink.options.contains("rtmp://example.com/live/${NOT_A_VAR}-cost$5") == true)
+        let route = try #require(config.routes.first)
+        #expect(route.channel == "demo")
+        // Plain scalars stay plain after substitution, so `${REALTIME}` can be a bool.
+        #expect(route.source.options.contains("\"realtime\":true"))
+    }
+
+    @Test func keysAreNotSubstituted() throws {
+        let directory = try temporaryConfig(["conf.d/a.yaml": "routes:\n  ${NAME}: {}\n"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let errors = loadErrors(directory, environment: ["NAME": "demo"])
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasSuffix("route name \"${NAME}\" is not valid; use \(Names.rule)") == true)
+    }
+
+    @Test func routesKeepFileOrderAndAliasesResolve() throws {
+        let config = try load([
+            "conf.d/20-platforms.yaml": Self.platforms,
+            "conf.d/40-b.yml": """
+            routes:
+              zeta:
+                channel: z
+                source: &pull { type: pull, url: "rtmp://127.0.0.1/in/{channel}" }
+                outputs: [local]
+              alpha:
+                match: "a_{n}"
+                source: *pull
+                outputs: [local]
+            """,
+            "conf.d/30-a.yaml": """
+            routes:
+              middle:
+                channel: m
+                match: "m"
+                source: { type: pull, file: /srv/loop.mp4, loop: true }
+                outputs: [local]
+            """,
+            "conf.d/notes.txt": "not config",
+            "conf.d/.swap.yaml": "not: [valid",
+        ])
+        #expect(config.routes.map(\.name) == ["middle", "zeta", "alpha"])
+        #expect(config.staticRoutes.map(\.name) == ["middle", "zeta"])
+        #expect(config.routes[1].source == config.routes[2].source)
+        #expect(config.routes[2].location?.file.hasSuffix("/conf.d/40-b.yml") == true)
+        #expect(config.routes[2].location?.line == 6)
+        #expect(config.routes[2].location?.column == 3)
+    }
+
+    @Test func relaySpecFillsEverything() throws {
+        let config = try load([
+            "relaygate.yaml": "sink_queue_packets: 256\n",
+            "conf.d/20-platforms.yaml": Self.platforms + "\n  backup: { type: rtmp, url: \"rtmp://10.0.0.2/live/{id}\" }\n",
+            "conf.d/30-routes.yaml": """
+            routes:
+              sellers:
+                match: "seller_{id}"
+                source: { type: pull, url: "rtmp://127.0.0.1:1936/ingest/{channel}" }
+                outputs: [local, backup]
+            """,
+        ])
+        let route = try #require(config.route(named: "sellers"))
+        let spec = config.relaySpec(for: route, channel: "seller_42", values: ["extra": "x"])
+        #expect(spec.route == "sellers")
+        #expect(spec.channel == "seller_42")
+        #expect(spec.values == ["id": "42", "extra": "x"])
+        #expect(spec.source == route.source)
+        #expect(spec.transcoder == config.profiles["passthrough"]?.transcoder)
+        #expect(spec.outputs.map(\.name) == ["local", "backup"])
+        #expect(spec.outputs.map(\.sink) == [config.platforms["local"]!.sink, config.platforms["backup"]!.sink])
+        #expect(spec.sinkQueuePackets == 256)
+        // Given values win over captures.
+        #expect(config.relaySpec(for: route, channel: "seller_42", values: ["id": "7"]).values["id"] == "7")
+    }
+
+    @Test func equalityIgnoresLocations() throws {
+        let a = try load(["conf.d/20-platforms.yaml": Self.platforms])
+        let b = try load(["conf.d/99-moved.yaml": "\n\n# moved down\n" + Self.platforms])
+        #expect(a.platforms["local"]?.location != b.platforms["local"]?.location)
+        #expect(a == b)
+    }
+}
