@@ -1,12 +1,64 @@
+import MediaEngine
 import RelayCore
 
-// Replaced by the MediaEngine-based implementation.
+/// Pushes FLV over RTMP(S) through `Muxer`. Every failure is the destination's.
 final class RTMPSink: MediaSink {
-    init(options: RTMPSinkPlugin.Options, context: StageContext) throws { throw RelayError(.internal, "pending") }
-    func open(streams: [StreamInfo]) throws {}
-    func write(_ packet: MediaPacket) throws {}
-    func close() throws {}
-    func abort() {}
-    var bytesWritten: Int64 { 0 }
-    var displayName: String { "" }
+    private let options: RTMPSinkPlugin.Options
+    private let location: MediaLocation
+    private let stop: StopSignal
+    private var muxer: Muxer?
+    private var closedBytes: Int64 = 0
+
+    let displayName: String
+
+    init(options: RTMPSinkPlugin.Options, context: StageContext) throws {
+        self.options = options
+        self.stop = context.stop
+        do {
+            // The expanded URL is checked again: a placeholder value could contain anything.
+            location = try MediaLocation.remote(try context.expand(options.url.text), allowedSchemes: RTMPSinkPlugin.schemes)
+        } catch let error as AVError {
+            throw error.relayError(.configuration)
+        }
+        displayName = location.displayName
+    }
+
+    func open(streams: [StreamInfo]) throws {
+        do {
+            muxer = try Muxer(
+                location, streams: streams, stop: stop, connectTimeout: .milliseconds(options.connectTimeoutMs),
+                writeTimeout: .milliseconds(options.writeTimeoutMs))
+        } catch {
+            throw error.relayError(.destination)
+        }
+    }
+
+    func write(_ packet: MediaPacket) throws {
+        guard let muxer else { throw RelayError(.internal, "\(displayName): write before open") }
+        do {
+            try muxer.write(packet)
+        } catch {
+            throw error.relayError(.destination)
+        }
+    }
+
+    func close() throws {
+        guard let muxer else { return }
+        self.muxer = nil
+        defer { closedBytes = muxer.bytesWritten }
+        do {
+            try muxer.finish()
+        } catch {
+            throw error.relayError(.destination)
+        }
+    }
+
+    func abort() {
+        guard let muxer else { return }
+        muxer.abort()
+        closedBytes = muxer.bytesWritten
+        self.muxer = nil
+    }
+
+    var bytesWritten: Int64 { muxer?.bytesWritten ?? closedBytes }
 }

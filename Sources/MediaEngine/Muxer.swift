@@ -1,0 +1,145 @@
+internal import CFFmpeg
+public import RelayCore
+
+/// An output (`avformat_alloc_output_context2` + `avio_open2`) writing stream-copied packets.
+///
+/// Teardown follows the output-context rules: `av_write_trailer` and `avio_closep` to end the
+/// session (for RTMP the protocol then sends FCUnpublish and deleteStream), then
+/// `avformat_free_context`. Used from one thread: the sink's. Not Sendable.
+public final class Muxer {
+    /// Time an output gets to finish a write or its closing handshake once the relay stops.
+    public static let stopGrace: Duration = .milliseconds(500)
+
+    public let location: MediaLocation
+    private let context: UnsafeMutablePointer<AVFormatContext>
+    private let interrupt: InterruptContext
+    /// Per stream: (packet time base, muxer stream time base chosen by the header).
+    private let timeBases: [(from: AVRational, to: AVRational)]
+    private let closeTimeout: Duration
+    private let packet = Packet()
+    private var payloads = PayloadPool()
+    private var isOpen = true
+    private var finalBytes: Int64 = 0
+    private static let noTimestamp = relaygate_nopts_value()
+
+    /// Connects and writes the header, together bounded by `connectTimeout`. Network writes
+    /// that make no progress for `writeTimeout` fail (`rw_timeout`).
+    public init(
+        _ location: MediaLocation, format: String = "flv", streams: [StreamInfo], stop: StopSignal,
+        connectTimeout: Duration, writeTimeout: Duration
+    ) throws(AVError) {
+        self.location = location
+        self.closeTimeout = min(writeTimeout, .seconds(5))
+        let interrupt = InterruptContext(stop: stop, stopGrace: Muxer.stopGrace)
+        self.interrupt = interrupt
+        let target = location.displayName
+
+        var allocated: UnsafeMutablePointer<AVFormatContext>?
+        let allocResult = avformat_alloc_output_context2(&allocated, nil, format, nil)
+        guard allocResult >= 0, let context = allocated else {
+            throw AVError(code: allocResult, operation: "create \(format) muxer", target: target)
+        }
+        // From here on a failure must free the context the output way.
+        func fail(_ error: AVError) -> AVError {
+            avio_closep(&context.pointee.pb)
+            avformat_free_context(context)
+            return error
+        }
+        context.pointee.interrupt_callback = interrupt.callback
+        for info in streams {
+            guard let stream = avformat_new_stream(context, nil) else {
+                throw fail(AVError(code: relaygate_averror(ENOMEM), operation: "avformat_new_stream", target: target))
+            }
+            stream.pointee.time_base = AVRational(num: info.timeBase.num, den: info.timeBase.den)
+            do {
+                try info.apply(to: stream.pointee.codecpar)
+            } catch {
+                throw fail(error)
+            }
+        }
+
+        interrupt.begin(timeout: connectTimeout)
+        var ioEntries = [("protocol_whitelist", location.protocolWhitelist)]
+        if location.isNetwork { ioEntries.append(("rw_timeout", String(writeTimeout.milliseconds * 1000))) }
+        var ioOptions = OptionDictionary(ioEntries)
+        let ioResult = avio_open2(
+            &context.pointee.pb, location.url, AVIO_FLAG_WRITE, &context.pointee.interrupt_callback, &ioOptions.raw)
+        if ioResult < 0 { throw fail(interrupt.error(code: ioResult, operation: "connect", target: target)) }
+
+        // A live output cannot seek back to patch duration and size into the header.
+        var muxOptions = OptionDictionary(format == "flv" ? [("flvflags", "no_duration_filesize")] : [])
+        let headerResult = avformat_write_header(context, &muxOptions.raw)
+        if headerResult < 0 { throw fail(interrupt.error(code: headerResult, operation: "write header", target: target)) }
+
+        self.context = context
+        self.timeBases = streams.enumerated().map { i, info in
+            (AVRational(num: info.timeBase.num, den: info.timeBase.den), context.pointee.streams[i]!.pointee.time_base)
+        }
+    }
+
+    /// Writes one packet, its timestamps in its stream's `StreamInfo.timeBase`.
+    public func write(_ packet: MediaPacket) throws(AVError) {
+        guard isOpen else { throw AVError("output is closed", operation: "write", target: location.displayName) }
+        guard packet.streamIndex >= 0, packet.streamIndex < timeBases.count else {
+            throw AVError("no stream \(packet.streamIndex)", operation: "write", target: location.displayName)
+        }
+        let raw = self.packet.raw
+        let buffer = packet.data.withUnsafeBufferPointer { payloads.copy($0) }
+        guard let buffer else {
+            throw AVError(code: relaygate_averror(ENOMEM), operation: "av_buffer_pool_get", target: location.displayName)
+        }
+        let (from, to) = timeBases[packet.streamIndex]
+        raw.pointee.buf = buffer
+        raw.pointee.data = buffer.pointee.data
+        raw.pointee.size = Int32(packet.data.count)
+        raw.pointee.stream_index = Int32(packet.streamIndex)
+        raw.pointee.pts = packet.pts.map { av_rescale_q($0, from, to) } ?? Muxer.noTimestamp
+        raw.pointee.dts = packet.dts.map { av_rescale_q($0, from, to) } ?? Muxer.noTimestamp
+        raw.pointee.duration = av_rescale_q(packet.duration, from, to)
+        raw.pointee.flags = packet.isKeyframe ? AV_PKT_FLAG_KEY : 0
+        interrupt.begin()
+        // Takes the packet's reference, on success and on failure alike.
+        let result = av_interleaved_write_frame(context, raw)
+        if result < 0 { throw interrupt.error(code: result, operation: "write", target: location.displayName) }
+    }
+
+    /// Bytes handed to the output so far (buffered or sent).
+    public var bytesWritten: Int64 {
+        guard isOpen, let pb = context.pointee.pb else { return finalBytes }
+        return avio_tell(pb)
+    }
+
+    /// Ends the session properly: flushes the interleaving queue, writes the trailer and
+    /// closes the connection, bounded by a short deadline. Throws if any of it failed.
+    public func finish() throws(AVError) {
+        guard isOpen else { return }
+        interrupt.begin(timeout: closeTimeout)
+        let trailerResult = av_write_trailer(context)
+        let bytes = bytesWritten
+        let closeResult = avio_closep(&context.pointee.pb)
+        isOpen = false
+        finalBytes = bytes
+        if trailerResult < 0 {
+            throw interrupt.error(code: trailerResult, operation: "write trailer", target: location.displayName)
+        }
+        if closeResult < 0 { throw interrupt.error(code: closeResult, operation: "close", target: location.displayName) }
+    }
+
+    /// Closes without the trailer; every pending network wait gives up immediately.
+    public func abort() {
+        guard isOpen else { return }
+        finalBytes = bytesWritten
+        interrupt.abandon()
+        avio_closep(&context.pointee.pb)
+        isOpen = false
+    }
+
+    deinit {
+        if isOpen { abort() }
+        avformat_free_context(context)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
