@@ -67,14 +67,8 @@ struct RelayCommand: ParsableCommand {
         let logger = LogSetup.bootstrap(level: logLevel)
         let pipeline = RelayPipeline(spec: spec, registry: CompiledPlugins.registry, logger: logger)
 
-        let signals = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { pipeline.stop() }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = SignalWatcher([SIGINT, SIGTERM]) { _ in pipeline.stop() }
+        defer { signals.cancel() }
         if let limit = duration.flatMap(DurationText.parse) {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(limit.milliseconds))) {
                 pipeline.stop()

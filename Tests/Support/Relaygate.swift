@@ -27,3 +27,13 @@ public func processes(containing needle: String) -> [(pid: Int32, cmdline: Strin
         return cmdline.contains(needle) ? (pid, cmdline) : nil
     }
 }
+
+/// Whether `pid` is a live process. A zombie (state Z) has already exited and only waits
+/// for its new parent (init) to collect its status, so it does not count as alive.
+public func isAlive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
+}

@@ -1,10 +1,12 @@
-import RelayCore
+public import RelayCore
 
 /// Turns successive raw counter readings into rates (bitrate, fps) over the last interval.
-struct StatsMeter {
+public struct StatsMeter {
     private var last: (at: ContinuousClock.Instant, input: RelayStats.Input, outputs: [String: Int64])?
 
-    mutating func rate(_ stats: RelayStats, videoPackets: Int64, at now: ContinuousClock.Instant) -> RelayStats {
+    public init() {}
+
+    public mutating func rate(_ stats: RelayStats, videoPackets: Int64, at now: ContinuousClock.Instant) -> RelayStats {
         var stats = stats
         defer {
             last = (now, stats.input, Dictionary(stats.outputs.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a }))

@@ -1,8 +1,8 @@
-import RelayCore
+public import RelayCore
 
 /// The periodic one-line summary of a relay, as ops read it in the journal.
-enum StatsLine {
-    static func format(_ stats: RelayStats, restarts: Int) -> String {
+public enum StatsLine {
+    public static func format(_ stats: RelayStats, restarts: Int) -> String {
         var parts = [
             "state=\(stats.state.rawValue)",
             "uptime=\(Int(stats.uptimeSeconds))s",

@@ -30,14 +30,8 @@ public enum WorkerMain {
             spec: spec, registry: registry, logger: logger, drainTimeout: .milliseconds(drainTimeoutMs))
 
         // SIGTERM sent straight to a worker also ends its relay cleanly.
-        let signals = [SIGTERM, SIGINT].map { signalNumber in
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { pipeline.stop() }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in pipeline.stop() }
+        defer { signals.cancel() }
 
         let control = Thread { [reader] in
             var reader = reader
