@@ -5,6 +5,7 @@ import RelayCore
 /// and, for files, looped with timestamps that keep increasing.
 final class PullSource: MediaSource {
     private static let micro = Rational(1, 1_000_000)
+    private static let pacingSlack: Duration = .milliseconds(20)
 
     private let options: PullSourcePlugin.Options
     private let location: MediaLocation
@@ -139,8 +140,9 @@ final class PullSource: MediaSource {
         }
         let due = start + .microseconds(dtsUs - origin)
         let wait = due - .now
-        // Sub-millisecond waits are not worth a wakeup; the next packet catches up.
-        guard wait > .milliseconds(1) else { return true }
+        // Packets due within the slack go out together: one wakeup per slack window rather
+        // than one per packet, at a jitter no player notices (`ffmpeg -re` polls every 10 ms).
+        guard wait > PullSource.pacingSlack else { return true }
         return stop.sleep(for: wait)
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import MediaEngine
+import PassthroughTranscoder
+import RelayCore
+import Testing
+
+@Suite struct MuxerTests {
+    @Test(arguments: ["flv", "mp4"])
+    func copiesIntoLocalFLV(_ container: String) throws {
+        let directory = try TestMedia.temporaryDirectory()
+        defer { TestMedia.cleanUp(directory) }
+        let input = directory.appendingPathComponent("in.\(container)")
+        let output = directory.appendingPathComponent("out.flv")
+        try TestMedia.generate(input, seconds: 3)
+
+        let stop = StopSignal()
+        let demuxer = try Demuxer(.file(input.path), stop: stop, openTimeout: .seconds(5))
+        let context = StageContext(route: "r", channel: "c", logger: Logger(label: "test"), stop: stop)
+        let transcoder = try PassthroughPlugin.makeTranscoder(options: .init(), context: context)
+        let streams = try transcoder.open(inputs: demuxer.streams)
+        let muxer = try Muxer(
+            .file(output.path), streams: streams, stop: stop, connectTimeout: .seconds(5), writeTimeout: .seconds(5))
+        var batch: [MediaPacket] = []
+        var count = 0
+        while let packet = try demuxer.read() {
+            batch.removeAll(keepingCapacity: true)
+            try transcoder.process(packet, into: &batch)
+            for out in batch { try muxer.write(out) }
+            count += batch.count
+        }
+        try muxer.finish()
+        let size = try FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int
+        #expect(count > 200)
+        #expect(muxer.bytesWritten == Int64(size ?? -1))
+
+        let probed = try TestMedia.probeStreams(output.path)
+        #expect(probed.map(\.codec).sorted() == ["aac", "h264"])
+        let video = try #require(probed.first { $0.codecType == "video" })
+        #expect(video.width == 640 && video.height == 360)
+        #expect(probed.first { $0.codecType == "audio" }?.sampleRate == 48000)
+        // The copy decodes cleanly from start to end.
+        try TestMedia.run("/usr/bin/ffmpeg", ["-v", "error", "-xerror", "-i", output.path, "-f", "null", "-"])
+    }
+
+    @Test func refusesUnknownCodec() throws {
+        let directory = try TestMedia.temporaryDirectory()
+        defer { TestMedia.cleanUp(directory) }
+        let stream = StreamInfo(index: 0, kind: .video, codec: "no-such-codec", timeBase: Rational(1, 1000))
+        let error = try #require(throws: AVError.self) {
+            _ = try Muxer(
+                .file(directory.appendingPathComponent("x.flv").path), streams: [stream], stop: StopSignal(),
+                connectTimeout: .seconds(1), writeTimeout: .seconds(1))
+        }
+        #expect(error.description.contains("no-such-codec"))
+    }
+}
