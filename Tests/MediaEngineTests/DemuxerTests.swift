@@ -2,6 +2,7 @@ import Foundation
 import MediaEngine
 import RelayCore
 import Testing
+import TestSupport
 
 @Suite struct DemuxerTests {
     /// Reads every packet; returns them per stream.
@@ -13,8 +14,8 @@ import Testing
 
     @Test(arguments: ["flv", "mp4", "mkv"])
     func readsGeneratedFile(_ container: String) throws {
-        let directory = try TestMedia.temporaryDirectory()
-        defer { TestMedia.cleanUp(directory) }
+        let temporary = try TempDirectory("media")
+        let directory = URL(fileURLWithPath: temporary.path)
         let path = directory.appendingPathComponent("in.\(container)")
         try TestMedia.generate(path, seconds: 4)
 
@@ -45,8 +46,8 @@ import Testing
     }
 
     @Test func keepsOnlyAudioAndVideoNumberedDensely() throws {
-        let directory = try TestMedia.temporaryDirectory()
-        defer { TestMedia.cleanUp(directory) }
+        let temporary = try TempDirectory("media")
+        let directory = URL(fileURLWithPath: temporary.path)
         let source = directory.appendingPathComponent("in.flv")
         let path = directory.appendingPathComponent("tc.mov")
         try TestMedia.generate(source, seconds: 2)
@@ -64,8 +65,8 @@ import Testing
     }
 
     @Test func seeksBackToStart() throws {
-        let directory = try TestMedia.temporaryDirectory()
-        defer { TestMedia.cleanUp(directory) }
+        let temporary = try TempDirectory("media")
+        let directory = URL(fileURLWithPath: temporary.path)
         let path = directory.appendingPathComponent("in.flv")
         try TestMedia.generate(path, seconds: 2)
         let demuxer = try Demuxer(.file(path.path), stop: StopSignal(), openTimeout: .seconds(5))

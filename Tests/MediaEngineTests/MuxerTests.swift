@@ -4,12 +4,13 @@ import MediaEngine
 import PassthroughTranscoder
 import RelayCore
 import Testing
+import TestSupport
 
 @Suite struct MuxerTests {
     @Test(arguments: ["flv", "mp4"])
     func copiesIntoLocalFLV(_ container: String) throws {
-        let directory = try TestMedia.temporaryDirectory()
-        defer { TestMedia.cleanUp(directory) }
+        let temporary = try TempDirectory("media")
+        let directory = URL(fileURLWithPath: temporary.path)
         let input = directory.appendingPathComponent("in.\(container)")
         let output = directory.appendingPathComponent("out.flv")
         try TestMedia.generate(input, seconds: 3)
@@ -35,7 +36,7 @@ import Testing
         #expect(muxer.bytesWritten == Int64(size ?? -1))
 
         let probed = try TestMedia.probeStreams(output.path)
-        #expect(probed.map(\.codec).sorted() == ["aac", "h264"])
+        #expect(probed.map(\.codecName).sorted() == ["aac", "h264"])
         let video = try #require(probed.first { $0.codecType == "video" })
         #expect(video.width == 640 && video.height == 360)
         #expect(probed.first { $0.codecType == "audio" }?.sampleRate == 48000)
@@ -44,8 +45,8 @@ import Testing
     }
 
     @Test func refusesUnknownCodec() throws {
-        let directory = try TestMedia.temporaryDirectory()
-        defer { TestMedia.cleanUp(directory) }
+        let temporary = try TempDirectory("media")
+        let directory = URL(fileURLWithPath: temporary.path)
         let stream = StreamInfo(index: 0, kind: .video, codec: "no-such-codec", timeBase: Rational(1, 1000))
         let error = try #require(throws: AVError.self) {
             _ = try Muxer(

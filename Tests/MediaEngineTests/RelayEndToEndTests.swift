@@ -6,6 +6,7 @@ import PullSource
 import RTMPSink
 import RelayCore
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -21,13 +22,12 @@ import Glibc
 
     /// A looped, real-time file relayed into nginx-rtmp comes out of nginx as HLS with the
     /// source's codecs and size. The pipeline runs on this thread, as a relay's would.
-    @Test func loopedFileToNginxBecomesHLS() throws {
-        let directory = try TestMedia.temporaryDirectory()
-        defer { TestMedia.cleanUp(directory) }
+    @Test func loopedFileToNginxBecomesHLS() async throws {
+        let temporary = try TempDirectory("media")
+        let directory = URL(fileURLWithPath: temporary.path)
         let input = directory.appendingPathComponent("in.flv")
         try TestMedia.generate(input, seconds: 2)
-        let nginx = try NginxRTMP()
-        defer { nginx.stop() }
+        let nginx = try await Nginx()
 
         let stop = StopSignal()
         let context = StageContext(route: "r", channel: "demo", logger: Logger(label: "test"), stop: stop)
@@ -74,10 +74,10 @@ import Glibc
         #expect(sink.bytesWritten > 100_000)
         #expect(lastVideoDts > 4000)
 
-        let playlist = nginx.playlist(key: "demo")
+        let playlist = URL(fileURLWithPath: nginx.playlistPath("demo"))
         #expect(FileManager.default.fileExists(atPath: playlist.path))
-        let probed = try TestMedia.probeStreams(playlist.path, extra: ["-protocol_whitelist", "file"])
-        #expect(probed.map(\.codec).sorted() == ["aac", "h264"])
+        let probed = try TestMedia.probeStreams(playlist.path)
+        #expect(probed.map(\.codecName).sorted() == ["aac", "h264"])
         let video = try #require(probed.first { $0.codecType == "video" })
         #expect(video.width == 640 && video.height == 360)
     }

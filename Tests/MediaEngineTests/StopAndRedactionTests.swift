@@ -6,6 +6,7 @@ import RTMPSink
 import RelayCore
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite struct StopAndRedactionTests {
     static func context(stop: StopSignal) -> StageContext {
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func errorsNeverCarryTheStreamKey() throws {
-        let port = try NginxRTMP.freePort()
+        let port = FreePort.next()
         let url = "rtmp://127.0.0.1:\(port)/live/SECRETKEY"
         let source = try Self.pull(url, openTimeout: .seconds(5), stop: StopSignal())
         #expect(source.displayName == "rtmp://127.0.0.1:\(port)/live/***")

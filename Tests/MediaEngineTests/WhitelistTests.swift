@@ -4,6 +4,7 @@ import MediaEngine
 import PullSource
 import RelayCore
 import Testing
+import TestSupport
 
 @Suite struct WhitelistTests {
     @Test(arguments: [
@@ -38,8 +39,8 @@ import Testing
     /// to the network. The positive control shows the same playlist works with local segments.
     @Test func hlsPlaylistCannotEscapeTheWhitelist() throws {
         let log = LogCapture.shared
-        let directory = try TestMedia.temporaryDirectory()
-        defer { TestMedia.cleanUp(directory) }
+        let temporary = try TempDirectory("media")
+        let directory = URL(fileURLWithPath: temporary.path)
         try TestMedia.run(
             "/usr/bin/ffmpeg",
             [

@@ -21,7 +21,8 @@ public enum FFmpeg {
 
     /// Writes a short H.264 + AAC file (FLV or MP4 by extension).
     public static func generate(
-        _ path: String, seconds: Int, width: Int = 640, height: Int = 360, fps: Int = 25, bitrate: String = "800k"
+        _ path: String, seconds: Int, width: Int = 640, height: Int = 360, fps: Int = 25, bitrate: String = "800k",
+        gopFrames: Int? = nil, preset: String = "veryfast"
     ) throws {
         let result = try runProgram(
             "/usr/bin/ffmpeg",
@@ -29,7 +30,7 @@ public enum FFmpeg {
                 "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc2=size=\(width)x\(height):rate=\(fps)",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                "-t", "\(seconds)", "-c:v", "libx264", "-preset", "veryfast", "-g", "\(fps * 2)",
+                "-t", "\(seconds)", "-c:v", "libx264", "-preset", preset, "-g", "\(gopFrames ?? fps * 2)",
                 "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-b:a", "128k", path,
             ])
