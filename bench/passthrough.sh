@@ -3,14 +3,13 @@
 # pace, pushed to a local nginx-rtmp — first N `relaygate relay` processes, then N
 # `ffmpeg -re -i IN -c copy -f flv OUT` processes, same input, same nginx, same duration.
 # Prints CPU seconds per stream-second and peak RSS per stream for both, and their ratio.
-#   usage: bench/passthrough.sh [N=4] [SECONDS=30]
+#   usage: bench/passthrough.sh [N=4] [SECONDS=60]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 n=${1:-4}
-seconds=${2:-30}
+seconds=${2:-60}
 bash scripts/install-deps.sh
-command -v /usr/bin/time >/dev/null || { apt-get install -y -q time >/dev/null; }
 export PATH="/opt/swift/usr/bin:$PATH"
 . scripts/lib/nginx.sh
 
@@ -29,34 +28,10 @@ ffmpeg -hide_banner -nostdin -loglevel error -y \
   -c:v libx264 -preset veryfast -g 60 -keyint_min 60 -sc_threshold 0 -b:v 3000k -maxrate 3000k -bufsize 3000k \
   -pix_fmt yuv420p -c:a aac -b:a 128k "$input"
 
-# run_batch NAME CMD_TEMPLATE: starts N copies (i substituted for {i}) under /usr/bin/time,
-# waits for all, and sums user+sys CPU and collects max RSS.
-run_batch() {
-  local name=$1; shift
-  local pids=()
-  for i in $(seq 1 "$n"); do
-    local cmd=("${@//\{i\}/$i}")
-    /usr/bin/time -f "%U %S %M %x" -o "$work/$name-$i.time" "${cmd[@]}" >"$work/$name-$i.log" 2>&1 &
-    pids+=($!)
-  done
-  for p in "${pids[@]}"; do wait "$p" || true; done
-  python3 - "$work" "$name" "$n" "$seconds" <<'PY'
-import sys, glob
-work, name, n, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-cpu, rss, bad = [], [], 0
-for f in sorted(glob.glob(f"{work}/{name}-*.time")):
-    last = open(f).read().strip().splitlines()[-1].split()
-    user, sys_, maxrss, code = float(last[0]), float(last[1]), int(last[2]), int(last[3])
-    cpu.append(user + sys_); rss.append(maxrss / 1024)
-    bad += code not in (0, 255)   # ffmpeg exits 255 when stopped by a signal
-print(f"{name}\t{sum(cpu)/(n*seconds):.5f}\t{max(rss):.1f}\t{sum(rss)/n:.1f}\t{bad}")
-PY
-}
-
 echo "N=$n, ${seconds}s each, input 720p30 ~3 Mb/s H.264 + AAC (real-time pace)" >&2
-relay=$(run_batch relaygate "$bin" relay "$input" "rtmp://127.0.0.1:$rtmp_port/live/rg{i}" \
+relay=$(python3 bench/run_batch.py relaygate "$n" "$seconds" -- "$bin" relay "$input" "rtmp://127.0.0.1:$rtmp_port/live/rg{i}" \
   --realtime true --duration "${seconds}s" --log-level warning)
-ffmpeg_=$(run_batch ffmpeg timeout -s INT "$seconds" ffmpeg -hide_banner -nostdin -loglevel error -re -i "$input" \
+ffmpeg_=$(python3 bench/run_batch.py ffmpeg "$n" "$seconds" -- timeout -s INT "$seconds" ffmpeg -hide_banner -nostdin -loglevel error -re -i "$input" \
   -c copy -f flv -flvflags no_duration_filesize "rtmp://127.0.0.1:$rtmp_port/live/ff{i}")
 python3 - "$relay" "$ffmpeg_" <<'PY'
 import sys

@@ -5,7 +5,7 @@ import RelayCore
 /// and, for files, looped with timestamps that keep increasing.
 final class PullSource: MediaSource {
     private static let micro = Rational(1, 1_000_000)
-    private static let pacingSlack: Duration = .milliseconds(20)
+    private static let pacingSlack: Duration = .milliseconds(100)
 
     private let options: PullSourcePlugin.Options
     private let location: MediaLocation
