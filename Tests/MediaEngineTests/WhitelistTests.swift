@@ -26,7 +26,7 @@ import TestSupport
         #expect(throws: AVError.self) { _ = try MediaLocation.file("media/in.flv") }
     }
 
-    @Test func pullSourceRevalidatesExpandedPlaceholders() throws {
+    @Test func pullSourceRevalidatesExpandedVariables() throws {
         let options = PullSourcePlugin.Options(url: try RemoteURL("rtmp://127.0.0.1/live/{channel}", allowedSchemes: ["rtmp"]))
         let context = StageContext(route: "r", channel: "a b", logger: Logger(label: "test"), stop: StopSignal())
         let error = try #require(throws: RelayError.self) {

@@ -22,11 +22,11 @@ struct DurationTextTests {
 struct RemoteURLTests {
     let schemes = ["rtmp", "rtmps", "srt", "http", "https"]
 
-    @Test func acceptsRemoteURLsWithPlaceholders() throws {
+    @Test func acceptsRemoteURLsWithVariables() throws {
         let url = try RemoteURL("rtmp://127.0.0.1:1935/live/{channel}?k=v", allowedSchemes: schemes)
         #expect(url.scheme == "rtmp" && url.host == "127.0.0.1" && url.port == 1935)
         #expect(url.path == "/live/{channel}" && url.query == "k=v")
-        #expect(url.placeholders == ["channel"])
+        #expect(url.variables == ["channel"])
         #expect(try RemoteURL("srt://[::1]:9000", allowedSchemes: schemes).host == "::1")
     }
 
@@ -52,7 +52,7 @@ struct RemoteURLTests {
 }
 
 struct TemplateAndPatternTests {
-    @Test func expandsPlaceholders() throws {
+    @Test func expandsVariables() throws {
         #expect(try Template.expand("rtmp://h/live/{channel}-{route}", values: ["channel": "42", "route": "r"]) == "rtmp://h/live/42-r")
         #expect(throws: Template.Unresolved.self) { try Template.expand("{nope}", values: [:]) }
     }

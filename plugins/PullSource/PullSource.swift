@@ -33,7 +33,7 @@ final class PullSource: MediaSource {
         self.stop = context.stop
         do {
             if let url = options.url {
-                // A placeholder value could contain anything, so the expanded URL is checked again.
+                // A variable value could contain anything, so the expanded URL is checked again.
                 location = try MediaLocation.remote(try context.expand(url.text), allowedSchemes: PullSourcePlugin.remoteSchemes)
             } else if let file = options.file {
                 location = try MediaLocation.file(file)

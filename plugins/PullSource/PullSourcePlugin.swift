@@ -10,7 +10,7 @@ public enum PullSourcePlugin: SourcePlugin {
     public static let remoteSchemes = ["rtmp", "rtmps", "srt", "http", "https"]
 
     public struct Options: PluginOptions {
-        /// Remote input; may contain `{channel}` placeholders.
+        /// Remote input; may contain `{channel}` variables.
         public var url: RemoteURL?
         /// Absolute path of a local file.
         public var file: String?

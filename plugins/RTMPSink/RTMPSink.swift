@@ -15,7 +15,7 @@ final class RTMPSink: MediaSink {
         self.options = options
         self.stop = context.stop
         do {
-            // The expanded URL is checked again: a placeholder value could contain anything.
+            // The expanded URL is checked again: a variable value could contain anything.
             location = try MediaLocation.remote(try context.expand(options.url.text), allowedSchemes: RTMPSinkPlugin.schemes)
         } catch let error as AVError {
             throw error.relayError(.configuration)

@@ -6,7 +6,7 @@ public enum RTMPSinkPlugin: SinkPlugin {
     public static let schemes = ["rtmp", "rtmps"]
 
     public struct Options: PluginOptions {
-        /// Destination; may contain `{channel}` placeholders. The last path segment is the
+        /// Destination; may contain `{channel}` variables. The last path segment is the
         /// stream key and is never logged.
         public var url: RemoteURL
         public var connectTimeoutMs: Int64

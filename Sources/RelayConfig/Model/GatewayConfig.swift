@@ -33,7 +33,7 @@ public struct GatewayConfig: Sendable, Equatable {
         return nil
     }
 
-    /// Everything one relay of `route` on `channel` needs. Placeholder values are the
+    /// Everything one relay of `route` on `channel` needs. Variable values are the
     /// route pattern's captures (when it matches `channel`), overridden by `values`.
     /// `route` must come from this config: its profile and outputs must exist here.
     public func relaySpec(for route: RouteConfig, channel: String, values: [String: String] = [:]) -> RelaySpec {

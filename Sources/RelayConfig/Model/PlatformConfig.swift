@@ -4,7 +4,7 @@ public import RelayCore
 public struct PlatformConfig: Sendable, Equatable {
     public var name: String
     public var sink: PluginConfig
-    /// Where buyers watch what this platform receives (may hold `{channel}` placeholders).
+    /// Where buyers watch what this platform receives (may hold `{channel}` variables).
     public var playbackURL: String?
     /// Where it was defined. Not part of equality.
     public var location: SourceLocation?

@@ -1,6 +1,6 @@
 /// A URL that must point at another host: `scheme://[user[:pass]@]host[:port][/path][?query]`.
 ///
-/// Parsed by hand rather than with Foundation so that `{channel}` placeholders are allowed
+/// Parsed by hand rather than with Foundation so that `{channel}` variables are allowed
 /// in the path and query, and so that the scheme check is exact: a string that is not of
 /// this shape is never handed to libav, which would otherwise pick a protocol by its prefix.
 public struct RemoteURL: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -72,7 +72,7 @@ public struct RemoteURL: Sendable, Hashable, Codable, CustomStringConvertible {
         guard !host.contains(where: { $0.isWhitespace || $0 == "{" || $0 == "}" }),
             !text.contains(where: { $0.isWhitespace || $0.isNewline })
         else {
-            throw Invalid(message: "\"\(Redaction.url(text))\" contains spaces or a placeholder in the host")
+            throw Invalid(message: "\"\(Redaction.url(text))\" contains spaces or a {variable} in the host")
         }
         var path = Substring(remainder)
         var query: String?
@@ -93,7 +93,7 @@ public struct RemoteURL: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { Redaction.url(text) }
 
     /// Names inside `{...}` in the path and query.
-    public var placeholders: [String] { Template.placeholders(in: path + (query ?? "")) }
+    public var variables: [String] { Template.variables(in: path + (query ?? "")) }
 
     public static func == (lhs: RemoteURL, rhs: RemoteURL) -> Bool { lhs.text == rhs.text }
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }

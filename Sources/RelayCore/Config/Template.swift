@@ -1,12 +1,12 @@
-/// `{name}` placeholders in URLs: `rtmp://127.0.0.1/live/{channel}`. Values come from the
+/// `{name}` variables in URLs: `rtmp://127.0.0.1/live/{channel}`. Values come from the
 /// relay: `channel`, `route`, and the captures of the route's `match` pattern.
 public enum Template {
     public struct Unresolved: Error, Sendable, CustomStringConvertible {
         public var name: String
-        public var description: String { "no value for placeholder {\(name)}" }
+        public var description: String { "no value for variable {\(name)}" }
     }
 
-    public static func placeholders(in text: String) -> [String] {
+    public static func variables(in text: String) -> [String] {
         var names: [String] = []
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{") {

@@ -4,7 +4,7 @@ public import Logging
 public struct StageContext: Sendable {
     public var route: String
     public var channel: String
-    /// Values for `{placeholders}`: `channel`, `route`, and the route pattern's captures.
+    /// Values for `{variables}`: `channel`, `route`, and the route pattern's captures.
     public var values: [String: String]
     public var logger: Logger
     /// Raised when the relay is stopping; blocking calls must return soon after.
@@ -21,7 +21,7 @@ public struct StageContext: Sendable {
         self.stop = stop
     }
 
-    /// Fills `{channel}`-style placeholders.
+    /// Fills `{channel}`-style variables.
     public func expand(_ template: String) throws -> String {
         do {
             return try Template.expand(template, values: values)

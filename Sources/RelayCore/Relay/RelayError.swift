@@ -6,7 +6,7 @@ public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
         case destination
         /// The input is gone or unreadable (seller left, bad media).
         case source
-        /// Config that only fails at run time (an unresolved placeholder).
+        /// Config that only fails at run time (an unresolved variable).
         case configuration
         /// Our own fault.
         case `internal`

@@ -15,7 +15,7 @@ public struct RelaySpec: Sendable, Codable, Hashable {
 
     public var route: String
     public var channel: String
-    /// Placeholder values beyond `channel` and `route` (pattern captures).
+    /// Variable values beyond `channel` and `route` (pattern captures).
     public var values: [String: String]
     public var source: PluginConfig
     public var transcoder: PluginConfig
