@@ -14,6 +14,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 . scripts/lib/nginx.sh
 
 work=$(mktemp -d /tmp/relaygate-bench.XXXXXX)
+chmod 755 "$work"   # nginx workers (user nobody) must reach the HLS folder inside
 trap 'nginx_stop "$work/nginx"; rm -rf "$work"' EXIT
 swift build -c release --product relaygate >/dev/null
 bin="$root/.build/release/relaygate"

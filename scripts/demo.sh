@@ -15,6 +15,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 rtmp_port=${RTMP_PORT:-1935}
 http_port=${HTTP_PORT:-8080}
 work=$(mktemp -d /tmp/relaygate-demo.XXXXXX)
+chmod 755 "$work"   # nginx workers (user nobody) must reach the HLS folder inside
 gateway_pid=""
 cleanup() {
   [ -n "$gateway_pid" ] && kill -TERM "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
@@ -61,7 +62,10 @@ for _ in $(seq 1 60); do
   if [ "$(curl -s "$url" | grep -c '\.ts')" -ge 2 ]; then break; fi
   sleep 1
 done
-ffprobe -v error -show_entries stream=codec_name,width,height,avg_frame_rate -of compact "$url"
+ffprobe -v error -show_entries stream=codec_name,width,height,avg_frame_rate -of compact=p=0 "$url" | sort -u
+# Proof that it plays: a player's worth of decoding, 3 s of the live playlist.
+frames=$(ffmpeg -hide_banner -nostdin -loglevel error -i "$url" -t 3 -map 0:v -f null - -progress pipe:1 | awk -F= '/^frame=/{f=$2} END{print f}')
+echo "decoded $frames video frames from the HLS playlist"
 echo
 echo "HLS: $url"
 echo "(play it with: ffplay $url  — or any HLS player; Ctrl-C stops the demo)"
