@@ -23,6 +23,8 @@ final class OutputStatus: Sendable {
     /// Bytes the muxer actually wrote (container overhead included).
     let bytesOut = Atomic<Int64>(0)
     private let state = Mutex<(OutputState, String?)>((.starting, nil))
+    /// Mirrors `state == .failed` without the lock: the source thread checks it per packet.
+    private let failed = Atomic<Bool>(false)
 
     init(name: String) { self.name = name }
 
@@ -30,7 +32,10 @@ final class OutputStatus: Sendable {
         state.withLock { current in
             current = (newState, error ?? current.1)
         }
+        if newState == .failed { failed.store(true, ordering: .releasing) }
     }
+
+    var hasFailed: Bool { failed.load(ordering: .acquiring) }
 
     var current: (state: OutputState, lastError: String?) {
         state.withLock { ($0.0, $0.1) }

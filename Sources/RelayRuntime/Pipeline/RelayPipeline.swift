@@ -130,7 +130,7 @@ public final class RelayPipeline: Sendable {
             for out in produced {
                 for sink in sinks { sink.queue.push(out) }
             }
-            if sinks.allSatisfy({ $0.status.current.state == .failed }) {
+            if sinks.allSatisfy(\.status.hasFailed) {
                 let errors = sinks.map { "\($0.status.name): \($0.status.current.lastError ?? "failed")" }
                 outcome = .failed(RelayError(.destination, "every output failed (\(errors.joined(separator: "; ")))"))
                 break readLoop
