@@ -80,6 +80,29 @@ struct CommandLineTests {
         #expect(nginx.publishSessions("adhoc").allSatisfy { $0.clean })
     }
 
+    /// One destination refusing us does not stop the others; when none is left, the relay
+    /// fails with a destination error instead of running on with nowhere to send.
+    @Test func aFailedOutputIsIsolatedAndAllFailedEndsTheRelay() async throws {
+        let nginx = try await Nginx()
+        let media = try TempDirectory("media")
+        let input = media.file("sample.flv")
+        try FFmpeg.generate(input, seconds: 2, width: 320, height: 240, fps: 25)
+        let closed = "rtmp://127.0.0.1:\(FreePort.next())/live/SECRETKEY"
+
+        let mixed = try runProgram(
+            RelaygateBinary.path,
+            ["relay", input, closed, nginx.publishURL("live", "good"), "--loop", "--duration", "5s", "--stats-interval", "2s"])
+        #expect(mixed.status == 0, "\(mixed.stderr)")
+        #expect(nginx.segments("good").count >= 3)
+        #expect(mixed.stderr.contains("output[output1]=failed"))
+        #expect(mixed.stderr.contains("output[output2]=active"))
+        #expect(!mixed.stderr.contains("SECRETKEY"))
+
+        let allBad = try runProgram(RelaygateBinary.path, ["relay", input, closed, "--loop", "--duration", "20s"])
+        #expect(allBad.status == 1)
+        #expect(allBad.stderr.contains("relay failed: destination: every output failed"), "\(allBad.stderr)")
+    }
+
     @Test func versionNamesTheLibraries() throws {
         let result = try runProgram(RelaygateBinary.path, ["version"])
         #expect(result.status == 0)
