@@ -20,6 +20,9 @@ public actor RelaySupervisor {
         var restarts = 0
         var stats: RelayStats?
         var ended: EndedOutcome?
+        /// The newest generation whose exit was handled; an exit can arrive while `spawn`
+        /// is still suspended, before the worker is even recorded.
+        var exitedGeneration = 0
     }
 
     private var settings: SupervisorSettings
@@ -139,7 +142,13 @@ public actor RelaySupervisor {
                 onExit: { exit in Task { await self.exited(key, generation: generation, exit: exit) } })
             worker.send(
                 .start(spec: relay.spec, logLevel: settings.logLevel, drainTimeoutMs: settings.stopTimeout.milliseconds / 2))
-            guard relays[key]?.generation == generation else { return }
+            guard let current = relays[key], current.generation == generation else {
+                // The relay was replaced or removed while this worker started: it is nobody's.
+                worker.send(.stop)
+                return
+            }
+            // It already died (and a restart is scheduled): do not record a dead worker.
+            guard current.exitedGeneration != generation else { return }
             relays[key]?.worker = worker
             logger.info("relay worker started", metadata: meta(key, ["pid": "\(worker.pid)"]))
             // A stop that arrived while spawning must still reach the worker.
@@ -171,6 +180,7 @@ public actor RelaySupervisor {
     private func exited(_ key: RelayKey, generation: Int, exit: WorkerExit) async {
         guard var relay = relays[key], relay.generation == generation else { return }
         relay.worker = nil
+        relay.exitedGeneration = generation
         relays[key] = relay
         if !relay.desired || shuttingDown {
             if relay.replacement != nil, !shuttingDown {
