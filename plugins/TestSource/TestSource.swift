@@ -50,8 +50,13 @@ final class TestSource: MediaSource {
         return streams
     }
 
+    /// Two lines: the clock (`HH:MM:SS.mmm UTC`, 16 characters) and `FRAME nnnnnn`.
+    static func pattern(_ options: TestSourcePlugin.Options) -> TestPattern {
+        TestPattern(width: options.width, height: options.height, fps: options.fps, columns: 16, lines: 2)
+    }
+
     func open() throws -> [StreamInfo] {
-        pattern = TestPattern(width: options.width, height: options.height, fps: options.fps, columns: 16, lines: 2)
+        pattern = Self.pattern(options)
         epochMs = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         start = .now
         if options.audio {
