@@ -33,11 +33,13 @@ struct TestPattern {
         self.height = height
         self.fps = fps
         frameSize = width * height * 3 / 2
-        let scale = max(1, min(width / (columns * BitmapFont.advance + 4), height / 90))
+        // About 1/17 of the height per text line, less if the longest line would not fit.
+        let scale = max(1, min(width / (columns * BitmapFont.advance + 7), height / 120))
         self.scale = scale
         let margin = 2 * scale
         let lineHeight = (BitmapFont.glyphHeight + 3) * scale
-        let boxWidth = min(Self.even(columns * BitmapFont.advance * scale + 2 * scale), width - margin)
+        // 2 font pixels of padding on each side; the last character has no trailing gap.
+        let boxWidth = min(Self.even((columns * BitmapFont.advance + 3) * scale), width - margin)
         let boxHeight = min(Self.even(lines * lineHeight + scale), height - margin)
         box = (margin, margin, max(boxWidth, 0), max(boxHeight, 0))
         lineOrigins = (0..<lines).map { (margin + 2 * scale, margin + 2 * scale + $0 * lineHeight) }
