@@ -139,6 +139,13 @@ import TestSupport
         #expect(lastDigit.contains(TestPattern.textLuma) && lastDigit.contains(TestPattern.boxLuma))
     }
 
+    /// Media time in ns stays exact past the point where `samples * 1e9` would overflow.
+    @Test func mediaTimeDoesNotOverflow() {
+        #expect(TestSource.nanoseconds(96000 * 200_000, per: 96000) == 200_000 * 1_000_000_000)
+        #expect(TestSource.nanoseconds(96000 * 200_000 + 48000, per: 96000) == 200_000 * 1_000_000_000 + 500_000_000)
+        #expect(TestSource.nanoseconds(1, per: 30) == 33_333_333)
+    }
+
     @Test func clockText() {
         #expect(TestSource.clockText(0) == "00:00:00.000 UTC")
         #expect(TestSource.clockText(1_764_083_045_123) == "15:04:05.123 UTC")

@@ -82,7 +82,7 @@ final class TestSource: MediaSource {
         }
 
         if sendVideo {
-            guard pace(untilNs: nextFrame * 1_000_000_000 / fps) else { return nil }
+            guard pace(untilNs: Self.nanoseconds(nextFrame, per: fps)) else { return nil }
             let frame = nextFrame
             nextFrame += 1
             let data = pattern.render(frame: frame, lines: [
@@ -91,7 +91,7 @@ final class TestSource: MediaSource {
             return MediaPacket(streamIndex: 0, pts: frame, dts: frame, duration: 1, isKeyframe: true, data: data)
         }
         guard let tone else { return nil }
-        guard pace(untilNs: audioStart * 1_000_000_000 / rate) else { return nil }
+        guard pace(untilNs: Self.nanoseconds(audioStart, per: rate)) else { return nil }
         nextAudioPacket += 1
         let count = Int(audioSample(nextAudioPacket) - audioStart)
         return MediaPacket(
@@ -124,6 +124,12 @@ final class TestSource: MediaSource {
         let window = Self.pacingWindowNs
         let windowEndNs = (dueNs + window - 1) / window * window
         return stop.sleep(for: .nanoseconds(windowEndNs - elapsedNs))
+    }
+
+    /// `count / per` seconds in nanoseconds. Split into whole seconds first: `count * 1e9`
+    /// would overflow after about a day of 96 kHz samples.
+    static func nanoseconds(_ count: Int64, per: Int64) -> Int64 {
+        count / per * 1_000_000_000 + count % per * 1_000_000_000 / per
     }
 
     /// `HH:MM:SS.mmm UTC` for a wall-clock time in ms since the epoch.
