@@ -56,7 +56,9 @@ struct TestPattern {
 
     private static func even(_ value: Int) -> Int { (value + 1) & ~1 }
 
-    /// Frame `index` with `lines` drawn in the box.
+    /// Frame `index` with `lines` drawn in the box. Each frame gets a fresh, uninitialised
+    /// array written once: the previous frame is still shared with packets in the sink
+    /// queues, so reusing it would only trigger a copy-on-write.
     func render(frame index: Int64, lines: [String]) -> [UInt8] {
         let chromaWidth = width / 2, chromaHeight = height / 2
         // The bars cross the whole picture every 4 seconds; shifting by whole chroma pixels
