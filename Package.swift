@@ -7,6 +7,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("PullSource", ["RelayCore", "MediaEngine"]),
     ("PassthroughTranscoder", ["RelayCore"]),
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
+    ("TestSource", ["RelayCore"]),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -77,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "MediaEngineTests",
             dependencies: ["RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "RTMPSink", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TestSourceTests", dependencies: ["TestSource", "RelayCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.

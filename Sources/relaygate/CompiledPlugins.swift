@@ -1,6 +1,7 @@
 import PassthroughTranscoder
 import PullSource
 import RTMPSink
+import TestSource
 import RelayCore
 
 /// Every plugin compiled into this binary (nginx's ngx_modules[]). The config decides
@@ -9,6 +10,7 @@ enum CompiledPlugins {
     static let registry = PluginRegistry(
         sources: [
             PullSourcePlugin.self,
+            TestSourcePlugin.self,
         ],
         transcoders: [
             PassthroughPlugin.self,
