@@ -6,6 +6,7 @@ import PackageDescription
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("PullSource", ["RelayCore", "MediaEngine"]),
     ("PassthroughTranscoder", ["RelayCore"]),
+    ("H264Transcoder", ["RelayCore", "MediaEngine"]),
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
 ]
 
@@ -70,13 +71,15 @@ let package = Package(
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelayConfigTests",
-            dependencies: ["RelayCore", "RelayConfig", "PullSource", "PassthroughTranscoder", "RTMPSink"],
+            dependencies: ["RelayCore", "RelayConfig", "PullSource", "PassthroughTranscoder", "H264Transcoder", "RTMPSink"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MediaEngineTests",
-            dependencies: ["RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "RTMPSink", "TestSupport"],
+            dependencies: [
+                "RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "H264Transcoder", "RTMPSink", "TestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.

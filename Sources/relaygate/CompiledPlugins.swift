@@ -1,3 +1,4 @@
+import H264Transcoder
 import PassthroughTranscoder
 import PullSource
 import RTMPSink
@@ -12,6 +13,7 @@ enum CompiledPlugins {
         ],
         transcoders: [
             PassthroughPlugin.self,
+            H264TranscoderPlugin.self,
         ],
         sinks: [
             RTMPSinkPlugin.self,
