@@ -108,4 +108,26 @@ import TestSupport
         #expect(video.width == 240 && video.height == 426)
         #expect(video.frameRate == 30)
     }
+
+    /// Until silence fill exists, a video-only source yields a video-only output (no
+    /// audio stream is declared that would never receive packets).
+    @Test func videoOnlySourceDeclaresOnlyVideo() async throws {
+        let temporary = try TempDirectory("h264")
+        let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("silent.flv")
+        let made = try runProgram(
+            "/usr/bin/ffmpeg",
+            [
+                "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30",
+                "-t", "2", "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", input.path,
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let nginx = try await Nginx()
+        let (recording, outputs) = try Self.relay(input, options: Self.options(), nginx: nginx, channel: "mute")
+        #expect(outputs.map(\.kind) == [.video])
+        // 4:3 into 426x240, padded: the canvas is exactly the bounds.
+        #expect(outputs[0].width == 426 && outputs[0].height == 240)
+        // (nginx-rtmp's MPEG-TS always lists an audio PID, so only the video is judged here.)
+        let video = try #require(try FFprobe.streams(recording).first { $0.codecType == "video" })
+        #expect(video.width == 426 && video.height == 240 && video.frameRate == 30)
+    }
 }
