@@ -80,6 +80,26 @@ struct CommandLineTests {
         #expect(nginx.publishSessions("adhoc").allSatisfy { $0.clean })
     }
 
+    /// `--profile 480p` transcodes with the built-in h264 profile: a 25 fps 320x180 file
+    /// comes out of nginx as 854x480 at 30 fps.
+    @Test func relayCommandTranscodesWithABuiltInProfile() async throws {
+        let nginx = try await Nginx()
+        let media = try TempDirectory("media")
+        let input = media.file("small.mp4")
+        try FFmpeg.generate(input, seconds: 3, width: 320, height: 180, fps: 25, preset: "ultrafast")
+        let result = try runProgram(
+            RelaygateBinary.path,
+            ["relay", input, nginx.publishURL("live", "hd"), "--profile", "480p", "--duration", "3s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!nginx.segments("hd").isEmpty)
+        let video = try #require(try FFprobe.streams(nginx.playlistURL("hd")).first { $0.codecType == "video" })
+        #expect(video.codecName == "h264" && video.width == 854 && video.height == 480 && video.frameRate == 30)
+
+        let unknown = try runProgram(RelaygateBinary.path, ["relay", input, nginx.publishURL("live", "x"), "--profile", "4k"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("expected one of: passthrough, 1080p, 720p, 480p"), "\(unknown.stderr)")
+    }
+
     /// One destination refusing us does not stop the others; when none is left, the relay
     /// fails with a destination error instead of running on with nowhere to send.
     @Test func aFailedOutputIsIsolatedAndAllFailedEndsTheRelay() async throws {
