@@ -55,13 +55,14 @@ import TestSupport
         return json
     }
 
-    /// Times (s) of the video keyframes and the number of video packets.
-    static func videoPackets(_ url: String) throws -> (keyframes: [Double], count: Int) {
-        let json = try probe(url, ["-select_streams", "v", "-show_entries", "packet=pts_time,flags"])
+    /// Times (s) of the video keyframes, the number of video packets and their total bytes.
+    static func videoPackets(_ url: String) throws -> (keyframes: [Double], count: Int, bytes: Int) {
+        let json = try probe(url, ["-select_streams", "v", "-show_entries", "packet=pts_time,flags,size"])
         let packets = json["packets"] as? [[String: Any]] ?? []
         let keys = packets.filter { ($0["flags"] as? String ?? "").hasPrefix("K") }
             .compactMap { ($0["pts_time"] as? String).flatMap(Double.init) }
-        return (keys.sorted(), packets.count)
+        let bytes = packets.compactMap { ($0["size"] as? String).flatMap { Int($0) } }.reduce(0, +)
+        return (keys.sorted(), packets.count, bytes)
     }
 
     @Test func landscape25fpsBecomesExactSize30fpsFixedGOPAndStereoAAC() async throws {
@@ -95,6 +96,9 @@ import TestSupport
         #expect(packets.keyframes.count >= 5, "\(packets.keyframes)")
         #expect(gaps.allSatisfy { abs($0 - 1.0) < 0.002 }, "keyframe gaps \(gaps)")
         #expect(abs(packets.count - 6 * 30) <= 3, "\(packets.count) video packets for 6 s")
+        // CBR-like: the average video bitrate is within 15 % of the target.
+        let bitrate = Double(packets.bytes * 8) / (Double(packets.count) / 30)
+        #expect(abs(bitrate / 400_000 - 1) <= 0.15, "average video bitrate \(Int(bitrate)) b/s")
     }
 
     @Test func portraitSourceStaysPortrait() async throws {
@@ -129,5 +133,19 @@ import TestSupport
         // (nginx-rtmp's MPEG-TS always lists an audio PID, so only the video is judged here.)
         let video = try #require(try FFprobe.streams(recording).first { $0.codecType == "video" })
         #expect(video.width == 426 && video.height == 240 && video.frameRate == 30)
+    }
+
+    /// A 60 fps source into a 30 fps profile: every other frame is dropped, timing exact.
+    @Test func sixtyFpsSourceBecomesThirty() async throws {
+        let temporary = try TempDirectory("h264")
+        let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("fast.flv")
+        try FFmpeg.generate(input.path, seconds: 2, width: 640, height: 360, fps: 60, preset: "ultrafast")
+        let nginx = try await Nginx()
+        let (recording, _) = try Self.relay(input, options: Self.options(), nginx: nginx, channel: "fast")
+        let video = try #require(try FFprobe.streams(recording).first { $0.codecType == "video" })
+        #expect(video.frameRate == 30 && video.width == 426 && video.height == 240)
+        let packets = try Self.videoPackets(recording)
+        #expect(abs(packets.count - 2 * 30) <= 2, "\(packets.count) video packets for 2 s")
+        #expect(zip(packets.keyframes.dropFirst(), packets.keyframes).allSatisfy { abs($0 - $1 - 1.0) < 0.002 })
     }
 }
