@@ -11,7 +11,9 @@ public final class Frame {
         self.raw = raw
     }
 
-    /// Presentation time in the time base of whoever produced the frame; nil if unknown.
+    /// Presentation time in the time base of whoever produced the frame; nil if unknown. For
+    /// a decoded frame this is libav's best-effort timestamp (it repairs missing or
+    /// reordered pts); setting it sets the pts an encoder reads.
     public var pts: Int64? {
         get {
             let best = raw.pointee.best_effort_timestamp

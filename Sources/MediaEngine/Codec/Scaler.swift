@@ -29,8 +29,8 @@ public final class Scaler {
         self.placement = placement
     }
 
-    /// Scales `source` into a new buffer held by `output` (a fresh buffer each time, because
-    /// an encoder may still reference the previous one). Copies the source's pts.
+    /// Scales `source` into `output`'s buffer (replaced if someone else still references it).
+    /// Copies the source's pts.
     public func scale(_ source: Frame, into output: Frame) throws(AVError) {
         let src = source.raw
         if context == nil || src.pointee.width != sourceWidth || src.pointee.height != sourceHeight
@@ -50,12 +50,19 @@ public final class Scaler {
             }
         }
         let dst = output.raw
-        output.unref()
-        dst.pointee.width = canvasWidth
-        dst.pointee.height = canvasHeight
-        dst.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-        try check(av_frame_get_buffer(dst, 0), "av_frame_get_buffer")
-        if placement.width != canvasWidth || placement.height != canvasHeight { relaygate_fill_black_yuv420p(dst) }
+        // The encoder has normally released the previous picture by now (libx264 copies its
+        // input), so the buffer is reused; a new one only if it is still referenced. A reused
+        // buffer's bars are still black: only the placement is drawn over.
+        let reusable = dst.pointee.width == canvasWidth && dst.pointee.height == canvasHeight
+            && dst.pointee.format == AV_PIX_FMT_YUV420P.rawValue && av_frame_is_writable(dst) != 0
+        if !reusable {
+            output.unref()
+            dst.pointee.width = canvasWidth
+            dst.pointee.height = canvasHeight
+            dst.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+            try check(av_frame_get_buffer(dst, 0), "av_frame_get_buffer")
+            if placement.width != canvasWidth || placement.height != canvasHeight { relaygate_fill_black_yuv420p(dst) }
+        }
         try check(relaygate_sws_scale_placed(context, src, dst, placement.x, placement.y), "sws_scale")
         dst.pointee.pts = source.pts ?? relaygate_nopts_value()
     }
