@@ -84,12 +84,17 @@ import TestSupport
         #expect(video.frameRate == 30)
 
         let audioJSON = try Self.probe(
-            recording, ["-select_streams", "a", "-show_entries", "stream=codec_name,profile,sample_rate,channels"])
+            recording,
+            ["-select_streams", "a", "-show_entries", "stream=codec_name,profile,sample_rate,channels,start_time"])
         let audio = try #require((audioJSON["streams"] as? [[String: Any]])?.first)
         #expect(audio["codec_name"] as? String == "aac")
         #expect(audio["profile"] as? String == "LC")
         #expect(audio["sample_rate"] as? String == "48000")
         #expect(audio["channels"] as? Int == 2)
+        // Audio and video start together, as they did in the source.
+        let audioStart = try #require((audio["start_time"] as? String).flatMap(Double.init))
+        let videoStart = try #require(try Self.videoPackets(recording).keyframes.first)
+        #expect(abs(audioStart - videoStart) < 0.05, "audio starts at \(audioStart), video at \(videoStart)")
 
         // Keyframes exactly every 2 s (the GOP) over 20 s, no scene-cut extras; 30 frames a second.
         let packets = try Self.videoPackets(recording)
