@@ -6,6 +6,7 @@ import PackageDescription
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("PullSource", ["RelayCore", "MediaEngine"]),
     ("PassthroughTranscoder", ["RelayCore"]),
+    ("H264Transcoder", ["RelayCore", "MediaEngine"]),
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
     ("TestSource", ["RelayCore"]),
 ]
@@ -71,13 +72,15 @@ let package = Package(
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelayConfigTests",
-            dependencies: ["RelayCore", "RelayConfig", "PullSource", "PassthroughTranscoder", "RTMPSink"],
+            dependencies: ["RelayCore", "RelayConfig", "PullSource", "PassthroughTranscoder", "H264Transcoder", "RTMPSink"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MediaEngineTests",
-            dependencies: ["RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "RTMPSink", "TestSupport"],
+            dependencies: [
+                "RelayCore", "MediaEngine", "PullSource", "PassthroughTranscoder", "H264Transcoder", "RTMPSink", "TestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

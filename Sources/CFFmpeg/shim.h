@@ -5,7 +5,9 @@
 #include <libavformat/avio.h>
 #include <libavcodec/avcodec.h>
 #include <libavcodec/bsf.h>
+#include <libavutil/audio_fifo.h>
 #include <libavutil/avutil.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
@@ -15,7 +17,10 @@
 #include <libavutil/pixdesc.h>
 #include <libavutil/samplefmt.h>
 #include <libavutil/time.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
 #include <stdio.h>
+#include <string.h>
 
 // Function-like macros are not imported into Swift; these re-expose the ones we use.
 static inline int relaygate_averror(int errnum) { return AVERROR(errnum); }
@@ -47,6 +52,34 @@ static inline void relaygate_install_av_log(relaygate_av_log_sink sink, int leve
     relaygate_log_sink_fn = sink;
     av_log_set_level(level);
     av_log_set_callback(relaygate_av_log_callback);
+}
+
+// AVFrame's data[] and linesize[] arrays import as tuples, awkward to index from Swift.
+// These do the pointer arithmetic of drawing a yuv420p picture at (x, y) on a canvas.
+static inline int relaygate_sws_scale_placed(struct SwsContext *c, const AVFrame *src, AVFrame *dst, int x, int y) {
+    uint8_t *planes[4] = {0};
+    int strides[4] = {0};
+    for (int i = 0; i < 3; i++) {
+        int shift = i ? 1 : 0;
+        planes[i] = dst->data[i] + (y >> shift) * dst->linesize[i] + (x >> shift);
+        strides[i] = dst->linesize[i];
+    }
+    return sws_scale(c, (const uint8_t *const *)src->data, src->linesize, 0, src->height, planes, strides);
+}
+
+static inline void relaygate_fill_black_yuv420p(AVFrame *f) {
+    for (int i = 0; i < 3; i++) {
+        int rows = i ? (f->height + 1) / 2 : f->height;
+        memset(f->data[i], i ? 128 : 16, (size_t)rows * (size_t)f->linesize[i]);
+    }
+}
+
+static inline int relaygate_audio_fifo_write(AVAudioFifo *fifo, const AVFrame *f) {
+    return av_audio_fifo_write(fifo, (void **)f->extended_data, f->nb_samples);
+}
+
+static inline int relaygate_audio_fifo_read(AVAudioFifo *fifo, AVFrame *f, int samples) {
+    return av_audio_fifo_read(fifo, (void **)f->extended_data, samples);
 }
 
 #endif

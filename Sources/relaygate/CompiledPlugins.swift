@@ -1,3 +1,4 @@
+import H264Transcoder
 import PassthroughTranscoder
 import PullSource
 import RTMPSink
@@ -14,6 +15,7 @@ enum CompiledPlugins {
         ],
         transcoders: [
             PassthroughPlugin.self,
+            H264TranscoderPlugin.self,
         ],
         sinks: [
             RTMPSinkPlugin.self,

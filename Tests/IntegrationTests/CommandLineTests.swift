@@ -80,6 +80,29 @@ struct CommandLineTests {
         #expect(nginx.publishSessions("adhoc").allSatisfy { $0.clean })
     }
 
+    /// `--profile NAME` transcodes with a built-in h264 profile: a 25 fps 320x180 file comes
+    /// out of nginx at the profile's exact size and 30 fps.
+    @Test(arguments: [("480p", 854, 480), ("720p", 1280, 720), ("1080p", 1920, 1080)])
+    func relayCommandTranscodesWithABuiltInProfile(_ profile: String, _ width: Int, _ height: Int) async throws {
+        let nginx = try await Nginx()
+        let media = try TempDirectory("media")
+        let input = media.file("small.mp4")
+        try FFmpeg.generate(input, seconds: 2, width: 320, height: 180, fps: 25, preset: "ultrafast")
+        let result = try runProgram(
+            RelaygateBinary.path,
+            ["relay", input, nginx.publishURL("live", "hd"), "--profile", profile, "--duration", "2s"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!nginx.segments("hd").isEmpty)
+        let video = try #require(try FFprobe.streams(nginx.playlistURL("hd")).first { $0.codecType == "video" })
+        #expect(video.codecName == "h264" && video.width == width && video.height == height && video.frameRate == 30)
+    }
+
+    @Test func relayCommandNamesTheBuiltInProfiles() throws {
+        let unknown = try runProgram(RelaygateBinary.path, ["relay", "/nonexistent.mp4", "rtmp://127.0.0.1:1/live/x", "--profile", "4k"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("expected one of: passthrough, 1080p, 720p, 480p"), "\(unknown.stderr)")
+    }
+
     /// One destination refusing us does not stop the others; when none is left, the relay
     /// fails with a destination error instead of running on with nowhere to send.
     @Test func aFailedOutputIsIsolatedAndAllFailedEndsTheRelay() async throws {

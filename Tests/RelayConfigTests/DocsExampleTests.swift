@@ -39,7 +39,7 @@ import Testing
             .load(directory: directory)
         #expect(config.routes.map(\.name) == ["sellers", "lobby"])
         #expect(config.staticRoutes.map(\.name) == ["lobby"])
-        #expect(Set(config.profiles.keys) == ["passthrough", "smooth"])
+        #expect(Set(config.profiles.keys) == Set(BuiltinProfiles.names + ["smooth"]))
         #expect(Set(config.platforms.keys) == ["local", "youtube"])
     }
 }

@@ -30,7 +30,7 @@ import Testing
 
         let config = try load(files, environment: [:])
         #expect(config.settings == GlobalSettings())
-        #expect(Set(config.profiles.keys) == ["passthrough"])
+        #expect(Set(config.profiles.keys) == Set(BuiltinProfiles.names))
         #expect(config.platforms["local"]?.playbackURL == "http://127.0.0.1:8080/hls/{channel}.m3u8")
         #expect(config.routes.map(\.name) == ["sellers"])
         #expect(config.staticRoutes.isEmpty)

@@ -1,4 +1,5 @@
 import Foundation
+import H264Transcoder
 import PassthroughTranscoder
 import PullSource
 import RTMPSink
@@ -8,7 +9,7 @@ import Testing
 
 /// The plugins the shipped examples and the fixtures use.
 let testRegistry = PluginRegistry(
-    sources: [PullSourcePlugin.self], transcoders: [PassthroughPlugin.self], sinks: [RTMPSinkPlugin.self])
+    sources: [PullSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
 
 /// Values the fixtures' `${VAR}`s may use. Anything else is unset.
 let testEnvironment = [

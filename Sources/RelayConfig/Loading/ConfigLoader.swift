@@ -48,7 +48,7 @@ public struct ConfigLoader: Sendable {
 
         let decoder = DefinitionDecoder(registry: registry, diagnostics: diagnostics)
         var profiles: [String: ProfileConfig] = [:]
-        if let builtIn = decoder.builtInProfile() { profiles[builtIn.name] = builtIn }
+        for builtIn in decoder.builtInProfiles() { profiles[builtIn.name] = builtIn }
         var profileNames = Set(profiles.keys)
         for entry in definitions.entries(.profiles) {
             profileNames.insert(entry.name)

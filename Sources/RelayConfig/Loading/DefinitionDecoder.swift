@@ -14,17 +14,26 @@ struct DefinitionDecoder {
         return ProfileConfig(name: entry.name, transcoder: transcoder, location: entry.key.location)
     }
 
-    /// `passthrough` as if written `{ type: passthrough }`, so its options are the plugin's
-    /// defaults exactly as a user-defined one would get. nil if no such plugin is compiled in.
-    func builtInProfile() -> ProfileConfig? {
+    /// The built-in profiles, each decoded as if written `{ type: ..., video: {...} }`, so its
+    /// options are validated and defaulted exactly as a user-defined one's. A profile whose
+    /// plugin is not compiled in is left out.
+    func builtInProfiles() -> [ProfileConfig] {
         let nowhere = SourceLocation(file: "<built-in>", line: 0, column: 0)
-        let node = ConfigNode(
-            .mapping([(.scalar("type", at: nowhere), .scalar(ProfileConfig.builtInName, at: nowhere))]), at: nowhere)
-        let scratch = Diagnostics()
-        guard var reader = MappingReader(node, context: "built-in profile", diagnostics: scratch),
-            let transcoder = registry.decode(.transcoder, from: &reader)
-        else { return nil }
-        return ProfileConfig(name: ProfileConfig.builtInName, transcoder: transcoder)
+        func scalar(_ text: String) -> ConfigNode { .scalar(text, at: nowhere) }
+        return BuiltinProfiles.definitions.compactMap { definition in
+            var pairs = [(scalar("type"), scalar(definition.type))]
+            for section in definition.sections {
+                let fields = section.fields.map { (scalar($0.0), scalar($0.1)) }
+                pairs.append((scalar(section.key), ConfigNode(.mapping(fields), at: nowhere)))
+            }
+            let scratch = Diagnostics()
+            guard var reader = MappingReader(
+                ConfigNode(.mapping(pairs), at: nowhere), context: "built-in profile \"\(definition.name)\"",
+                diagnostics: scratch),
+                let transcoder = registry.decode(.transcoder, from: &reader)
+            else { return nil }
+            return ProfileConfig(name: definition.name, transcoder: transcoder)
+        }
     }
 
     func platform(_ entry: Definitions.Entry) -> PlatformConfig? {

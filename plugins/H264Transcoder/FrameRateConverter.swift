@@ -1,0 +1,35 @@
+/// Constant frame rate from whatever timestamps arrive: each decoded frame is placed at the
+/// output slot nearest its time, repeated to fill the slots up to there, or dropped when its
+/// slot is already taken (like ffmpeg's `-vsync cfr`). Output pts is the slot index, in 1/fps.
+struct FrameRateConverter {
+    let fps: Int64
+    /// Slot of the next frame to emit.
+    private(set) var nextSlot: Int64 = 0
+    /// Added to a frame's slot, so a discontinuity continues where the output is.
+    private var slotOffset: Int64 = 0
+    /// Repeating more than this (a gap in the source) is a discontinuity, not lost frames.
+    private let maxRepeat: Int64
+
+    init(fps: Int) {
+        self.fps = Int64(fps)
+        maxRepeat = Int64(fps) * 2
+    }
+
+    /// How many times to emit a frame at `timeUs` (µs since the relay's start); the first
+    /// of them gets pts `nextSlot` before the call.
+    mutating func repeats(forFrameAt timeUs: Int64) -> Int64 {
+        var slot = Self.nearestSlot(timeUs, fps: fps) + slotOffset
+        if slot - nextSlot > maxRepeat || nextSlot - slot > maxRepeat {
+            slotOffset += nextSlot - slot
+            slot = nextSlot
+        }
+        guard slot >= nextSlot else { return 0 }
+        let count = slot - nextSlot + 1
+        nextSlot = slot + 1
+        return count
+    }
+
+    static func nearestSlot(_ timeUs: Int64, fps: Int64) -> Int64 {
+        Int64((Double(timeUs) * Double(fps) / 1_000_000).rounded())
+    }
+}

@@ -1,0 +1,194 @@
+import Logging
+import MediaEngine
+import RelayCore
+
+/// decode → scale (keeping aspect) → constant frame rate → libx264, and
+/// decode → resample to planar float → 1024-sample frames → AAC. Output stream 0 is video
+/// (time base 1/fps, pts = frame index), stream 1 audio (time base 1/sample rate) when the
+/// source has audio. Both start at the relay's first decoded frame, so they stay aligned.
+final class H264Transcoder: MediaTranscoder {
+    private static let micro = Rational(1, 1_000_000)
+
+    private let options: H264TranscoderPlugin.Options
+    private let logger: Logger
+
+    private struct VideoPath {
+        let inputIndex: Int
+        let timeBase: Rational
+        let decoder: Decoder
+        let scaler: Scaler
+        let encoder: Encoder
+        var rate: FrameRateConverter
+        var lastTimeUs: Int64?
+    }
+
+    private struct AudioPath {
+        let inputIndex: Int
+        let timeBase: Rational
+        let decoder: Decoder
+        let resampler: Resampler
+        let encoder: Encoder
+        /// Output pts of the first sample, set from the first decoded frame.
+        var startPts: Int64?
+        var samplesEncoded: Int64 = 0
+    }
+
+    private var video: VideoPath?
+    private var audio: AudioPath?
+    private let decoded = Frame()
+    private let scaled = Frame()
+    private let audioFrame = Frame()
+    /// Time of the first decoded frame of any stream: output time zero.
+    private var startUs: Int64?
+
+    init(options: H264TranscoderPlugin.Options, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    func open(inputs: [StreamInfo]) throws -> [StreamInfo] {
+        guard let videoInput = inputs.first(where: { $0.kind == .video }) else {
+            throw RelayError(.source, "h264: the source has no video stream")
+        }
+        let settings = options.video
+        let geometry = OutputGeometry(
+            sourceWidth: Int(videoInput.width), sourceHeight: Int(videoInput.height), boundWidth: settings.width,
+            boundHeight: settings.height, fit: settings.fit)
+        let encoder = try Self.configured {
+            try Encoder(
+                video: VideoEncoderSettings(
+                    width: Int32(geometry.width), height: Int32(geometry.height), fps: Int32(settings.fps),
+                    bitRate: settings.bitrate, maxRate: settings.maxrate, bufferSize: settings.bufsize,
+                    gopFrames: Int32(settings.gopFrames), preset: settings.preset, tune: settings.tune,
+                    profile: settings.profile, level: settings.level),
+                streamIndex: 0)
+        }
+        let scaler = Scaler(
+            canvasWidth: Int32(geometry.width), canvasHeight: Int32(geometry.height),
+            placement: Scaler.Rect(
+                x: Int32(geometry.x), y: Int32(geometry.y), width: Int32(geometry.pictureWidth),
+                height: Int32(geometry.pictureHeight)))
+        video = VideoPath(
+            inputIndex: videoInput.index, timeBase: videoInput.timeBase,
+            decoder: try Self.fromSource { try Decoder(stream: videoInput) },
+            scaler: scaler, encoder: encoder, rate: FrameRateConverter(fps: settings.fps))
+        var outputs = [encoder.stream]
+        // Only a source with audio gets an audio output (silence fill is a later step).
+        if let audioInput = inputs.first(where: { $0.kind == .audio }) {
+            let audioSettings = options.audio
+            let encoder = try Self.configured {
+                try Encoder(
+                    audio: AudioEncoderSettings(
+                        sampleRate: Int32(audioSettings.sampleRate), channels: Int32(audioSettings.channels),
+                        bitRate: audioSettings.bitrate),
+                    streamIndex: 1)
+            }
+            audio = AudioPath(
+                inputIndex: audioInput.index, timeBase: audioInput.timeBase,
+                decoder: try Self.fromSource { try Decoder(stream: audioInput) },
+                resampler: try Self.ours {
+                    try Resampler(sampleRate: Int32(audioSettings.sampleRate), channels: Int32(audioSettings.channels))
+                },
+                encoder: encoder)
+            outputs.append(encoder.stream)
+        }
+        logger.info(
+            "h264: \(videoInput.summary) → \(outputs.map(\.summary).joined(separator: ", ")), GOP \(settings.gopFrames) frames")
+        return outputs
+    }
+
+    func process(_ packet: MediaPacket, into output: inout [MediaPacket]) throws {
+        if let path = video, packet.streamIndex == path.inputIndex {
+            while try !Self.fromSource({ try path.decoder.send(packet) }) { try drainVideo(into: &output) }
+            try drainVideo(into: &output)
+        } else if let path = audio, packet.streamIndex == path.inputIndex {
+            while try !Self.fromSource({ try path.decoder.send(packet) }) { try drainAudio(into: &output) }
+            try drainAudio(into: &output)
+        }
+    }
+
+    func flush(into output: inout [MediaPacket]) throws {
+        if let path = video {
+            try Self.fromSource { try path.decoder.sendEnd() }
+            try drainVideo(into: &output)
+            try Self.ours { try path.encoder.flush(into: &output) }
+        }
+        if let path = audio {
+            try Self.fromSource { try path.decoder.sendEnd() }
+            try drainAudio(into: &output)
+            try Self.ours {
+                try path.resampler.drain()
+                try encodeAudio(minimum: 1, into: &output)
+                try path.encoder.flush(into: &output)
+            }
+        }
+    }
+
+    // A decoder failing is the source's fault (media we cannot read); an encoder refusing
+    // its settings is the profile's; anything failing after that is ours.
+    private static func fromSource<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as AVError { throw error.relayError(.source) }
+    }
+
+    private static func configured<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as AVError { throw error.relayError(.configuration) }
+    }
+
+    private static func ours<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as AVError { throw error.relayError(.internal) }
+    }
+
+    private func drainVideo(into output: inout [MediaPacket]) throws {
+        guard var path = video else { return }
+        defer { video = path }
+        while try Self.fromSource({ try path.decoder.receive(into: decoded) }) {
+            // A frame without a timestamp follows the previous one by one output frame.
+            let timeUs = decoded.pts.map { path.timeBase.rescale($0, to: Self.micro) }
+                ?? path.lastTimeUs.map { $0 + 1_000_000 / Int64(options.video.fps) } ?? 0
+            path.lastTimeUs = timeUs
+            let start = startUs ?? timeUs
+            startUs = start
+            let firstSlot = path.rate.nextSlot
+            let repeats = path.rate.repeats(forFrameAt: timeUs - start)
+            guard repeats > 0 else { continue }
+            try Self.ours {
+                try path.scaler.scale(decoded, into: scaled)
+                for slot in firstSlot..<(firstSlot + repeats) {
+                    scaled.pts = slot
+                    try path.encoder.encode(scaled, into: &output)
+                }
+            }
+        }
+    }
+
+    private func drainAudio(into output: inout [MediaPacket]) throws {
+        guard let path = audio else { return }
+        while try Self.fromSource({ try path.decoder.receive(into: decoded) }) {
+            if audio?.startPts == nil {
+                let timeUs = decoded.pts.map { path.timeBase.rescale($0, to: Self.micro) } ?? 0
+                let start = startUs ?? timeUs
+                startUs = start
+                let rate = Rational(1, Int32(options.audio.sampleRate))
+                audio?.startPts = max(0, Self.micro.rescale(timeUs - start, to: rate))
+            }
+            try Self.ours {
+                try path.resampler.convert(decoded)
+                try encodeAudio(minimum: path.encoder.frameSize, into: &output)
+            }
+        }
+    }
+
+    /// Encodes full frames from the fifo while at least `minimum` samples are queued.
+    private func encodeAudio(minimum: Int32, into output: inout [MediaPacket]) throws(AVError) {
+        guard let path = audio else { return }
+        let frameSize = path.encoder.frameSize
+        var encoded = path.samplesEncoded
+        while path.resampler.fifo.count >= max(minimum, 1) {
+            try path.encoder.encode(
+                from: path.resampler.fifo, samples: frameSize, pts: (path.startPts ?? 0) + encoded, using: audioFrame,
+                into: &output)
+            encoded += Int64(frameSize)
+        }
+        audio?.samplesEncoded = encoded
+    }
+}
