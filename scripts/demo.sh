@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The demo: builds relaygate, starts a local nginx-rtmp that makes HLS, and runs the gateway
-# with the shipped defaults (packaging/relaygate.yaml + conf.d/) plus one static demo route
-# that relays a sample live stream (a generated 720p30 H.264/AAC clip read at real-time pace,
-# looped). Prints the HLS URL once nginx serves it. Ctrl-C stops everything cleanly.
+# with the shipped defaults (packaging/relaygate.yaml + conf.d/) plus one static demo route:
+# the built-in synthetic seller (`testsrc`: moving bars, a burned-in UTC clock and frame
+# counter, a tone with a beep each second) encoded to the built-in 720p profile. Prints the
+# HLS URL once it decodes. Ctrl-C stops everything cleanly.
 #   DEMO_SECONDS=N   stop by itself after N seconds (default: run until Ctrl-C)
 #   RTMP_PORT, HTTP_PORT   nginx ports (default 1935 and 8080)
 set -euo pipefail
@@ -31,12 +32,6 @@ bin="$root/.build/release/relaygate"
 echo "==> starting nginx-rtmp on rtmp://127.0.0.1:$rtmp_port, HLS on http://127.0.0.1:$http_port/hls/"
 nginx_start "$work/nginx" "$rtmp_port" "$http_port"
 
-echo "==> generating the sample live stream (720p30 H.264 + AAC)"
-ffmpeg -hide_banner -nostdin -loglevel error -y \
-  -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 20 \
-  -c:v libx264 -preset veryfast -g 60 -keyint_min 60 -sc_threshold 0 -b:v 3000k -maxrate 3000k -bufsize 3000k \
-  -pix_fmt yuv420p -c:a aac -b:a 128k "$work/sample.mp4"
-
 config="$work/config"
 mkdir -p "$config"
 cp packaging/relaygate.yaml "$config/relaygate.yaml"
@@ -47,8 +42,8 @@ cat > "$config/conf.d/90-demo.yaml" <<YAML
 routes:
   demo:
     channel: demo
-    source: { type: pull, file: "$work/sample.mp4", realtime: true, loop: true }
-    profile: passthrough
+    source: { type: testsrc, width: 1280, height: 720, fps: 30 }
+    profile: 720p
     outputs: [local]
 YAML
 "$bin" validate --config "$config"

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The daemon with no outside input at all: the synthetic `testsrc` seller encoded to a
+/// built-in profile and pushed to nginx-rtmp, as the demo runs it.
+@Suite(.serialized)
+struct TestSourceRelayTests {
+    @Test func testSourceThroughA480pProfileBecomesHLS() async throws {
+        let nginx = try await Nginx()
+        let route = """
+            routes:
+              synthetic:
+                channel: synth
+                source: { type: testsrc, width: 320, height: 240, fps: 25 }
+                profile: 480p
+                outputs: [nginx]
+            """
+        let gateway = try Gateway(nginx: nginx, routes: route)
+        defer { gateway.child.signal(SIGKILL) }
+        let up = await eventually(timeout: .seconds(25)) { nginx.segments("synth").count >= 4 }
+        #expect(up, "no HLS; log:\n\(gateway.log)")
+
+        // Probe the finished segments themselves: nginx's live playlist has no end marker.
+        let segments = nginx.segments("synth").dropLast().map { "\(nginx.prefix.path)/hls/\($0)" }
+        let streams = try FFprobe.streams("concat:" + segments.joined(separator: "|"))
+        let video = try #require(streams.first { $0.codecType == "video" })
+        let audio = try #require(streams.first { $0.codecType == "audio" })
+        #expect(video.codecName == "h264" && video.width == 854 && video.height == 480)
+        #expect(abs((video.frameRate ?? 0) - 30) < 0.01, "\(video)")
+        #expect(audio.codecName == "aac" && audio.sampleRate == 48000)
+
+        gateway.child.signal(SIGTERM)
+        #expect(await gateway.child.wait(timeout: .seconds(20)) == 0)
+        #expect(nginx.publishSessions("synth").allSatisfy { $0.clean })
+    }
+}
