@@ -72,7 +72,9 @@ let package = Package(
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelayConfigTests",
-            dependencies: ["RelayCore", "RelayConfig", "PullSource", "PassthroughTranscoder", "H264Transcoder", "RTMPSink"],
+            dependencies: [
+                "RelayCore", "RelayConfig", "PullSource", "TestSource", "PassthroughTranscoder", "H264Transcoder", "RTMPSink",
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -3,13 +3,14 @@ import H264Transcoder
 import PassthroughTranscoder
 import PullSource
 import RTMPSink
+import TestSource
 import RelayConfig
 import RelayCore
 import Testing
 
 /// The plugins the shipped examples and the fixtures use.
 let testRegistry = PluginRegistry(
-    sources: [PullSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
+    sources: [PullSourcePlugin.self, TestSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
 
 /// Values the fixtures' `${VAR}`s may use. Anything else is unset.
 let testEnvironment = [

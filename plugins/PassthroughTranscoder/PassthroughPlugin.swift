@@ -4,6 +4,8 @@ public import RelayCore
 /// the output starts at 0, whatever the source did (loops, reconnects, wraps).
 public enum PassthroughPlugin: TranscoderPlugin {
     public static let type = "passthrough"
+    /// FLV and friends cannot carry raw frames; copying them would fail at the sink.
+    public static let acceptsRawMedia = false
 
     public struct Options: PluginOptions {
         /// A timestamp jump larger than this (either way) is treated as a discontinuity and

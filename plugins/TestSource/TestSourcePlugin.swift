@@ -5,6 +5,8 @@ public import RelayCore
 /// Output is raw (rawvideo yuv420p + pcm_s16le), so routes using it need a transcoding profile.
 public enum TestSourcePlugin: SourcePlugin {
     public static let type = "testsrc"
+    /// rawvideo + PCM: a route must encode it (an h264 profile), never pass it through.
+    public static let producesRawMedia = true
 
     public struct Options: PluginOptions {
         public var width: Int

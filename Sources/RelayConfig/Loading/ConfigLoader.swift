@@ -66,6 +66,7 @@ public struct ConfigLoader: Sendable {
                 entry, profiles: allParsed ? profileNames : nil, platforms: allParsed ? platformNames : nil)
             if let route { routes.append(route) }
         }
+        for route in routes { checkRawMedia(route, profiles: profiles, diagnostics: diagnostics) }
 
         guard diagnostics.isEmpty else {
             // A value whose variable is unset is wrong because of that alone; say it once.
@@ -76,6 +77,19 @@ public struct ConfigLoader: Sendable {
             throw ConfigErrors(Self.sorted(items, order: files.order, redactor: SecretRedactor(secrets)))
         }
         return GatewayConfig(settings: settings, profiles: profiles, platforms: platforms, routes: routes)
+    }
+
+    /// A source of raw frames needs a profile that encodes; a copying one would only fail
+    /// at run time, when the sink refuses raw video.
+    private func checkRawMedia(_ route: RouteConfig, profiles: [String: ProfileConfig], diagnostics: Diagnostics) {
+        guard registry.sourceProducesRawMedia(route.source.type),
+            let transcoder = profiles[route.profile]?.transcoder,
+            !registry.transcoderAcceptsRawMedia(transcoder.type)
+        else { return }
+        diagnostics.error(
+            "route \"\(route.name)\": source \"\(route.source.type)\" produces raw frames, which profile \"\(route.profile)\" "
+                + "(\(transcoder.type)) cannot encode; use an h264 profile such as 720p",
+            at: route.location)
     }
 
     /// By file read order, then line and column; first-reported first on ties. Exact

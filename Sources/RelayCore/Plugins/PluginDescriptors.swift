@@ -6,6 +6,9 @@ public protocol PluginOptions: Codable, Sendable, Equatable {}
 public protocol SourcePlugin: SendableMetatype {
     associatedtype Options: PluginOptions
     static var type: String { get }
+    /// True when the source emits uncompressed frames (rawvideo, PCM) that must be encoded
+    /// before any container can carry them. Default: false (compressed packets).
+    static var producesRawMedia: Bool { get }
     /// Reads this plugin's keys; report problems through `reader.diagnostics`.
     static func decodeOptions(_ reader: inout MappingReader) -> Options?
     static func makeSource(options: Options, context: StageContext) throws -> any MediaSource
@@ -14,6 +17,9 @@ public protocol SourcePlugin: SendableMetatype {
 public protocol TranscoderPlugin: SendableMetatype {
     associatedtype Options: PluginOptions
     static var type: String { get }
+    /// False for transcoders that copy packets and so cannot turn raw frames into something
+    /// a sink can send. Default: true.
+    static var acceptsRawMedia: Bool { get }
     static func decodeOptions(_ reader: inout MappingReader) -> Options?
     static func makeTranscoder(options: Options, context: StageContext) throws -> any MediaTranscoder
 }
@@ -23,4 +29,12 @@ public protocol SinkPlugin: SendableMetatype {
     static var type: String { get }
     static func decodeOptions(_ reader: inout MappingReader) -> Options?
     static func makeSink(options: Options, context: StageContext) throws -> any MediaSink
+}
+
+extension SourcePlugin {
+    public static var producesRawMedia: Bool { false }
+}
+
+extension TranscoderPlugin {
+    public static var acceptsRawMedia: Bool { true }
 }

@@ -4,6 +4,8 @@ import Foundation
 /// The executable builds it from one explicit list; the core never names a plugin.
 public struct PluginRegistry: Sendable {
     struct Entry<Stage>: Sendable {
+        /// `producesRawMedia` for sources, `acceptsRawMedia` for transcoders, unused for sinks.
+        var handlesRawMedia = false
         let decode: @Sendable (inout MappingReader) -> String?
         let make: @Sendable (String, StageContext) throws -> Stage
     }
@@ -17,6 +19,12 @@ public struct PluginRegistry: Sendable {
         for plugin in transcoders { self.transcoders[plugin.type] = Self.entry(plugin) }
         for plugin in sinks { self.sinks[plugin.type] = Self.entry(plugin) }
     }
+
+    /// Whether source `type` emits raw frames that must be encoded (see `SourcePlugin`).
+    public func sourceProducesRawMedia(_ type: String) -> Bool { sources[type]?.handlesRawMedia ?? false }
+
+    /// Whether transcoder `type` can encode raw frames (see `TranscoderPlugin`).
+    public func transcoderAcceptsRawMedia(_ type: String) -> Bool { transcoders[type]?.handlesRawMedia ?? true }
 
     public func types(_ kind: PluginKind) -> [String] {
         switch kind {
@@ -81,12 +89,14 @@ public struct PluginRegistry: Sendable {
 
     private static func entry<P: SourcePlugin>(_ plugin: P.Type) -> Entry<any MediaSource> {
         Entry(
+            handlesRawMedia: P.producesRawMedia,
             decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
             make: { json, context in try P.makeSource(options: decodeJSON(P.Options.self, json), context: context) })
     }
 
     private static func entry<P: TranscoderPlugin>(_ plugin: P.Type) -> Entry<any MediaTranscoder> {
         Entry(
+            handlesRawMedia: P.acceptsRawMedia,
             decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
             make: { json, context in try P.makeTranscoder(options: decodeJSON(P.Options.self, json), context: context) })
     }
