@@ -29,20 +29,6 @@ public enum BitrateText {
 extension ValueParser where Value == Int64 {
     /// A bitrate in bits per second, written like `3000k` or `4.5M`.
     public static func bitrate(in range: ClosedRange<Int64>) -> ValueParser<Int64> {
-        ValueParser { node, key, diagnostics in
-            guard let text = node.scalarText, !node.isNull, let value = BitrateText.parse(text) else {
-                diagnostics.error(
-                    "\"\(key)\" must be a bitrate like 128k, 3000k or 4.5M, got \(node.kindDescription)",
-                    at: node.location)
-                return nil
-            }
-            guard range.contains(value) else {
-                diagnostics.error(
-                    "\"\(key)\" must be between \(BitrateText.format(range.lowerBound)) and \(BitrateText.format(range.upperBound)), got \(text)",
-                    at: node.location)
-                return nil
-            }
-            return value
-        }
+        quantity("a bitrate", examples: "128k, 3000k or 4.5M", in: range, parse: BitrateText.parse, format: BitrateText.format)
     }
 }

@@ -89,23 +89,33 @@ extension ValueParser where Value == Int {
     }
 }
 
-extension ValueParser where Value == Duration {
-    /// Durations are written with a unit: `500ms`, `10s`, `1.5s`, `2m`, `1h`.
-    public static func duration(in range: ClosedRange<Duration>) -> ValueParser<Duration> {
+extension ValueParser where Value: Comparable & Sendable {
+    /// A number written with a unit (`10s`, `3000k`) that must fall within `range`.
+    /// `what` and `examples` name the expected form in the error: "a duration like 10s".
+    static func quantity(
+        _ what: String, examples: String, in range: ClosedRange<Value>,
+        parse: @escaping @Sendable (String) -> Value?, format: @escaping @Sendable (Value) -> String
+    ) -> ValueParser<Value> {
         ValueParser { node, key, diagnostics in
-            guard let text = node.scalarText, let value = DurationText.parse(text) else {
-                diagnostics.error(
-                    "\"\(key)\" must be a duration like 500ms, 10s or 2m, got \(node.kindDescription)", at: node.location)
+            guard let text = node.scalarText, !node.isNull, let value = parse(text) else {
+                diagnostics.error("\"\(key)\" must be \(what) like \(examples), got \(node.kindDescription)", at: node.location)
                 return nil
             }
             guard range.contains(value) else {
                 diagnostics.error(
-                    "\"\(key)\" must be between \(DurationText.format(range.lowerBound)) and \(DurationText.format(range.upperBound)), got \(text)",
+                    "\"\(key)\" must be between \(format(range.lowerBound)) and \(format(range.upperBound)), got \(text)",
                     at: node.location)
                 return nil
             }
             return value
         }
+    }
+}
+
+extension ValueParser where Value == Duration {
+    /// Durations are written with a unit: `500ms`, `10s`, `1.5s`, `2m`, `1h`.
+    public static func duration(in range: ClosedRange<Duration>) -> ValueParser<Duration> {
+        quantity("a duration", examples: "500ms, 10s or 2m", in: range, parse: DurationText.parse, format: DurationText.format)
     }
 }
 
