@@ -78,6 +78,22 @@ static inline int relaygate_audio_fifo_write(AVAudioFifo *fifo, const AVFrame *f
     return av_audio_fifo_write(fifo, (void **)f->extended_data, f->nb_samples);
 }
 
+static inline void **relaygate_frame_data(const AVFrame *f) { return (void **)f->extended_data; }
+
+/// Writes a frame's samples from `offset` on (dropping the first `offset` samples).
+static inline int relaygate_audio_fifo_write_from(AVAudioFifo *fifo, const AVFrame *f, int offset) {
+    if (offset <= 0) return relaygate_audio_fifo_write(fifo, f);
+    if (offset >= f->nb_samples) return 0;
+    int channels = f->ch_layout.nb_channels;
+    int planar = av_sample_fmt_is_planar((enum AVSampleFormat)f->format);
+    int planes = planar ? channels : 1;
+    int step = av_get_bytes_per_sample((enum AVSampleFormat)f->format) * (planar ? 1 : channels);
+    if (planes > AV_NUM_DATA_POINTERS) return AVERROR(EINVAL);
+    void *data[AV_NUM_DATA_POINTERS];
+    for (int i = 0; i < planes; i++) data[i] = f->extended_data[i] + (size_t)offset * step;
+    return av_audio_fifo_write(fifo, data, f->nb_samples - offset);
+}
+
 static inline int relaygate_audio_fifo_read(AVAudioFifo *fifo, AVFrame *f, int samples) {
     return av_audio_fifo_read(fifo, (void **)f->extended_data, samples);
 }

@@ -119,26 +119,29 @@ import TestSupport
         #expect(video.frameRate == 30)
     }
 
-    /// Until silence fill exists, a video-only source yields a video-only output (no
-    /// audio stream is declared that would never receive packets).
-    @Test func videoOnlySourceDeclaresOnlyVideo() async throws {
+    /// A video-only source still gets an audio track: silence as long as the video, so HLS
+    /// players (which wait for both) never stall.
+    @Test func videoOnlySourceGetsASilentAudioTrack() async throws {
         let temporary = try TempDirectory("h264")
         let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("silent.flv")
         let made = try runProgram(
             "/usr/bin/ffmpeg",
             [
                 "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30",
-                "-t", "2", "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", input.path,
+                "-t", "4", "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", input.path,
             ])
         #expect(made.status == 0, "\(made.stderr)")
         let nginx = try await Nginx()
         let (recording, outputs) = try Self.relay(input, options: Self.options(), nginx: nginx, channel: "mute")
-        #expect(outputs.map(\.kind) == [.video])
+        #expect(outputs.map(\.kind) == [.video, .audio])
         // 4:3 into 426x240, padded: the canvas is exactly the bounds.
         #expect(outputs[0].width == 426 && outputs[0].height == 240)
-        // (nginx-rtmp's MPEG-TS always lists an audio PID, so only the video is judged here.)
         let video = try #require(try FFprobe.streams(recording).first { $0.codecType == "video" })
         #expect(video.width == 426 && video.height == 240 && video.frameRate == 30)
+        let audio = try AudioJudge.packets(recording)
+        #expect(abs(audio.duration - 4.0) < AudioJudge.tailTolerance, "audio covers \(audio.duration) s of 4 s of video")
+        #expect(audio.largestGap < 0.03, "audio has a \(audio.largestGap) s hole")
+        #expect(try AudioJudge.meanVolume(recording) < -80, "the filled audio is not silent")
     }
 
     /// A 60 fps source into a 30 fps profile: every other frame is dropped, timing exact.

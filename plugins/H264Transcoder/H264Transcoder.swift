@@ -4,8 +4,9 @@ import RelayCore
 
 /// decode → scale (keeping aspect) → constant frame rate → libx264, and
 /// decode → resample to planar float → 1024-sample frames → AAC. Output stream 0 is video
-/// (time base 1/fps, pts = frame index), stream 1 audio (time base 1/sample rate) when the
-/// source has audio. Both start at the relay's first decoded frame, so they stay aligned.
+/// (time base 1/fps, pts = frame index), stream 1 audio (time base 1/sample rate), always:
+/// a source without audio, or whose audio starts late or stops, gets silence (see
+/// `AudioTimeline`). Both start at the relay's first decoded frame, so they stay aligned.
 final class H264Transcoder: MediaTranscoder {
     private static let micro = Rational(1, 1_000_000)
 
@@ -22,15 +23,23 @@ final class H264Transcoder: MediaTranscoder {
         var lastTimeUs: Int64?
     }
 
-    private struct AudioPath {
-        let inputIndex: Int
+    private struct AudioInput {
+        let index: Int
         let timeBase: Rational
         let decoder: Decoder
+    }
+
+    private struct AudioPath {
+        /// Nil for a video-only source: the output is all silence.
+        let input: AudioInput?
         let resampler: Resampler
         let encoder: Encoder
-        /// Output pts of the first sample, set from the first decoded frame.
-        var startPts: Int64?
+        var timeline: AudioTimeline
+        /// Output samples encoded so far; the next frame's pts.
         var samplesEncoded: Int64 = 0
+
+        /// Where the output's audio ends: encoded plus waiting in the fifo.
+        var end: Int64 { samplesEncoded + Int64(resampler.fifo.count) }
     }
 
     private var video: VideoPath?
@@ -72,26 +81,28 @@ final class H264Transcoder: MediaTranscoder {
             inputIndex: videoInput.index, timeBase: videoInput.timeBase,
             decoder: try Self.fromSource { try Decoder(stream: videoInput) },
             scaler: scaler, encoder: encoder, rate: FrameRateConverter(fps: settings.fps))
-        var outputs = [encoder.stream]
-        // Only a source with audio gets an audio output (silence fill is a later step).
-        if let audioInput = inputs.first(where: { $0.kind == .audio }) {
-            let audioSettings = options.audio
-            let encoder = try Self.configured {
-                try Encoder(
-                    audio: AudioEncoderSettings(
-                        sampleRate: Int32(audioSettings.sampleRate), channels: Int32(audioSettings.channels),
-                        bitRate: audioSettings.bitrate),
-                    streamIndex: 1)
-            }
-            audio = AudioPath(
-                inputIndex: audioInput.index, timeBase: audioInput.timeBase,
-                decoder: try Self.fromSource { try Decoder(stream: audioInput) },
-                resampler: try Self.ours {
-                    try Resampler(sampleRate: Int32(audioSettings.sampleRate), channels: Int32(audioSettings.channels))
-                },
-                encoder: encoder)
-            outputs.append(encoder.stream)
+        let audioInput = inputs.first(where: { $0.kind == .audio })
+        let audioSettings = options.audio
+        let audioEncoder = try Self.configured {
+            try Encoder(
+                audio: AudioEncoderSettings(
+                    sampleRate: Int32(audioSettings.sampleRate), channels: Int32(audioSettings.channels),
+                    bitRate: audioSettings.bitrate),
+                streamIndex: 1)
         }
+        audio = AudioPath(
+            input: try audioInput.map { input in
+                AudioInput(
+                    index: input.index, timeBase: input.timeBase,
+                    decoder: try Self.fromSource { try Decoder(stream: input) })
+            },
+            resampler: try Self.ours {
+                try Resampler(sampleRate: Int32(audioSettings.sampleRate), channels: Int32(audioSettings.channels))
+            },
+            encoder: audioEncoder,
+            timeline: AudioTimeline(sampleRate: audioSettings.sampleRate, sourceHasAudio: audioInput != nil))
+        let outputs = [encoder.stream, audioEncoder.stream]
+        if audioInput == nil { logger.info("h264: the source has no audio; the output carries silence") }
         logger.info(
             "h264: \(videoInput.summary) → \(outputs.map(\.summary).joined(separator: ", ")), GOP \(settings.gopFrames) frames")
         return outputs
@@ -101,8 +112,9 @@ final class H264Transcoder: MediaTranscoder {
         if let path = video, packet.streamIndex == path.inputIndex {
             while try !Self.fromSource({ try path.decoder.send(packet) }) { try drainVideo(into: &output) }
             try drainVideo(into: &output)
-        } else if let path = audio, packet.streamIndex == path.inputIndex {
-            while try !Self.fromSource({ try path.decoder.send(packet) }) { try drainAudio(into: &output) }
+            try fillAudio(into: &output)
+        } else if let input = audio?.input, packet.streamIndex == input.index {
+            while try !Self.fromSource({ try input.decoder.send(packet) }) { try drainAudio(into: &output) }
             try drainAudio(into: &output)
         }
     }
@@ -114,10 +126,14 @@ final class H264Transcoder: MediaTranscoder {
             try Self.ours { try path.encoder.flush(into: &output) }
         }
         if let path = audio {
-            try Self.fromSource { try path.decoder.sendEnd() }
-            try drainAudio(into: &output)
+            if let input = path.input {
+                try Self.fromSource { try input.decoder.sendEnd() }
+                try drainAudio(into: &output)
+                try Self.ours { try path.resampler.drain() }
+            }
+            // Audio ends with the video, whatever the source's audio did.
             try Self.ours {
-                try path.resampler.drain()
+                if let end = videoEndSample(), end > path.end { try path.resampler.fifo.appendSilence(end - path.end) }
                 try encodeAudio(minimum: 1, into: &output)
                 try path.encoder.flush(into: &output)
             }
@@ -162,19 +178,40 @@ final class H264Transcoder: MediaTranscoder {
     }
 
     private func drainAudio(into output: inout [MediaPacket]) throws {
-        guard let path = audio else { return }
-        while try Self.fromSource({ try path.decoder.receive(into: decoded) }) {
-            if audio?.startPts == nil {
-                let timeUs = decoded.pts.map { path.timeBase.rescale($0, to: Self.micro) } ?? 0
+        guard let input = audio?.input else { return }
+        while try Self.fromSource({ try input.decoder.receive(into: decoded) }) {
+            audio?.timeline.sourceAudioArrived()
+            guard let path = audio else { return }
+            var drop: Int64 = 0
+            if let pts = decoded.pts {
+                let timeUs = input.timeBase.rescale(pts, to: Self.micro)
                 let start = startUs ?? timeUs
                 startUs = start
-                let rate = Rational(1, Int32(options.audio.sampleRate))
-                audio?.startPts = max(0, Self.micro.rescale(timeUs - start, to: rate))
+                let correction = path.timeline.place(expected: path.timeline.sample(atMicroseconds: timeUs - start), end: path.end)
+                if correction.silence > 0 { try Self.ours { try path.resampler.fifo.appendSilence(correction.silence) } }
+                drop = correction.drop
             }
             try Self.ours {
-                try path.resampler.convert(decoded)
+                try path.resampler.convert(decoded, dropping: drop)
                 try encodeAudio(minimum: path.encoder.frameSize, into: &output)
             }
+        }
+    }
+
+    /// Output sample where the video encoded so far ends.
+    private func videoEndSample() -> Int64? {
+        guard let video, let audio else { return nil }
+        return video.rate.nextSlot * audio.timeline.sampleRate / video.rate.fps
+    }
+
+    /// Silence for audio that trails the video too far (none, late, or stopped).
+    private func fillAudio(into output: inout [MediaPacket]) throws {
+        guard let videoEnd = videoEndSample(), let end = audio?.end,
+            let silence = audio?.timeline.fill(videoEnd: videoEnd, end: end), silence > 0, let path = audio
+        else { return }
+        try Self.ours {
+            try path.resampler.fifo.appendSilence(silence)
+            try encodeAudio(minimum: path.encoder.frameSize, into: &output)
         }
     }
 
@@ -185,8 +222,7 @@ final class H264Transcoder: MediaTranscoder {
         var encoded = path.samplesEncoded
         while path.resampler.fifo.count >= max(minimum, 1) {
             try path.encoder.encode(
-                from: path.resampler.fifo, samples: frameSize, pts: (path.startPts ?? 0) + encoded, using: audioFrame,
-                into: &output)
+                from: path.resampler.fifo, samples: frameSize, pts: encoded, using: audioFrame, into: &output)
             encoded += Int64(frameSize)
         }
         audio?.samplesEncoded = encoded

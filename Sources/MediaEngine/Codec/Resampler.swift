@@ -17,7 +17,11 @@ public final class Resampler {
         fifo = try AudioFifo(sampleFormat: AV_SAMPLE_FMT_FLTP, channels: channels)
     }
 
-    public func convert(_ frame: Frame) throws(AVError) {
+    /// Converts `frame` into the fifo, leaving out up to `dropping` of the converted samples
+    /// at its start (audio that overlaps what the output already has). Returns how many
+    /// were left out.
+    @discardableResult
+    public func convert(_ frame: Frame, dropping: Int64 = 0) throws(AVError) -> Int64 {
         let src = frame.raw
         let key = (src.pointee.sample_rate, src.pointee.format, src.pointee.ch_layout.nb_channels)
         if context == nil || key != inputKey {
@@ -25,13 +29,13 @@ public final class Resampler {
             try configure(src)
             inputKey = key
         }
-        try run(src)
+        return try run(src, dropping: dropping)
     }
 
     /// Pushes out what the resampler still holds (its filter delay).
     public func drain() throws(AVError) {
         guard context != nil else { return }
-        try run(nil)
+        try run(nil, dropping: 0)
     }
 
     private func configure(_ src: UnsafeMutablePointer<AVFrame>) throws(AVError) {
@@ -57,7 +61,8 @@ public final class Resampler {
         }
     }
 
-    private func run(_ src: UnsafeMutablePointer<AVFrame>?) throws(AVError) {
+    @discardableResult
+    private func run(_ src: UnsafeMutablePointer<AVFrame>?, dropping: Int64) throws(AVError) -> Int64 {
         let out = converted.raw
         converted.unref()
         av_channel_layout_default(&out.pointee.ch_layout, channels)
@@ -65,7 +70,9 @@ public final class Resampler {
         out.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
         let status = swr_convert_frame(context, out, src)
         if status < 0 { throw AVError(code: status, operation: "swr_convert_frame", target: "resampler") }
-        if out.pointee.nb_samples > 0 { try fifo.write(converted) }
+        let dropped = min(dropping, Int64(out.pointee.nb_samples))
+        if out.pointee.nb_samples > 0 { try fifo.write(converted, skipping: Int32(dropped)) }
+        return dropped
     }
 
     deinit { swr_free(&context) }
