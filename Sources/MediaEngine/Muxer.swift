@@ -97,6 +97,15 @@ public final class Muxer {
         raw.pointee.dts = packet.dts.map { av_rescale_q($0, from, to) } ?? Muxer.noTimestamp
         raw.pointee.duration = av_rescale_q(packet.duration, from, to)
         raw.pointee.flags = packet.isKeyframe ? AV_PKT_FLAG_KEY : 0
+        if let extradata = packet.newExtradata, !extradata.isEmpty {
+            // FLV writes a new sequence header when it sees this side data.
+            guard let side = av_packet_new_side_data(raw, AV_PKT_DATA_NEW_EXTRADATA, extradata.count) else {
+                av_packet_unref(raw)
+                throw AVError(
+                    code: relaygate_averror(ENOMEM), operation: "av_packet_new_side_data", target: location.displayName)
+            }
+            extradata.withUnsafeBufferPointer { side.update(from: $0.baseAddress!, count: extradata.count) }
+        }
         interrupt.begin()
         // Takes the packet's reference, on success and on failure alike.
         let result = av_interleaved_write_frame(context, raw)

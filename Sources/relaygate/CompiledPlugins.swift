@@ -16,6 +16,7 @@ enum CompiledPlugins {
         transcoders: [
             PassthroughPlugin.self,
             H264TranscoderPlugin.self,
+            AutoTranscoderPlugin.self,
         ],
         sinks: [
             RTMPSinkPlugin.self,

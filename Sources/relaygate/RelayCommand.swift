@@ -23,7 +23,7 @@ struct RelayCommand: ParsableCommand {
     @Argument(help: "One or more rtmp:// or rtmps:// destinations.")
     var outputURLs: [String]
 
-    @Option(help: "Encoder profile.")
+    @Option(help: "Profile: passthrough, 1080p, 720p, 480p or auto (copy when the source already fits 1080p).")
     var profile: String = "passthrough"
 
     @Option(help: "Stop after this long (e.g. 30s, 5m). Default: until the input ends or a signal.")

@@ -12,16 +12,12 @@ import TestSupport
         let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("late.flv")
         // 12 s of video; audio only from 3 s to 8 s: a 100 ms beep at the start of each of
         // those seconds (3.0, 4.0 … 7.0 on the video's clock).
-        let made = try runProgram(
-            "/usr/bin/ffmpeg",
-            [
-                "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                "-itsoffset", "3", "-f", "lavfi", "-i", "aevalsrc=0.8*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1):s=48000:d=5",
-                "-t", "12", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
-                "-c:a", "aac", "-b:a", "128k", input.path,
-            ])
-        #expect(made.status == 0, "\(made.stderr)")
+        try FFmpeg.run([
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+            "-itsoffset", "3", "-f", "lavfi", "-i", "aevalsrc=0.8*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1):s=48000:d=5",
+            "-t", "12", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "128k", input.path,
+        ])
         let nginx = try await Nginx()
         let (recording, outputs) = try H264TranscoderTests.relay(
             input, options: H264TranscoderTests.options(), nginx: nginx, channel: "late")

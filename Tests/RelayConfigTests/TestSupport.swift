@@ -10,7 +10,7 @@ import Testing
 
 /// The plugins the shipped examples and the fixtures use.
 let testRegistry = PluginRegistry(
-    sources: [PullSourcePlugin.self, TestSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
+    sources: [PullSourcePlugin.self, TestSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self, AutoTranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
 
 /// Values the fixtures' `${VAR}`s may use. Anything else is unset.
 let testEnvironment = [

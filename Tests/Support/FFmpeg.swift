@@ -19,6 +19,13 @@ public enum FFmpeg {
             ], logDirectory: logDirectory, name: name)
     }
 
+    /// Runs the ffmpeg CLI quietly with `arguments` (inputs, options, output); throws with
+    /// its error output if it fails.
+    public static func run(_ arguments: [String]) throws {
+        let result = try runProgram("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"] + arguments)
+        guard result.status == 0 else { throw TestFailure("ffmpeg \(arguments.joined(separator: " ")): \(result.stderr)") }
+    }
+
     /// Writes a short H.264 + AAC file (FLV or MP4 by extension).
     public static func generate(
         _ path: String, seconds: Int, width: Int = 640, height: Int = 360, fps: Int = 25, bitrate: String = "800k",

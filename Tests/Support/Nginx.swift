@@ -94,6 +94,18 @@ public final class Nginx: @unchecked Sendable {
         return sessions
     }
 
+    /// Blocks until every publish session of `name` has disconnected, so nginx has written
+    /// the stream's last HLS segment (it does so when the session ends).
+    public func waitUntilPublishEnded(_ name: String, timeout: Duration = .seconds(10)) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let sessions = publishSessions(name)
+            if !sessions.isEmpty && sessions.allSatisfy(\.ended) { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestFailure("nginx still has \(name) published after \(timeout)")
+    }
+
     /// nginx-rtmp's /stat XML.
     public func stat() -> String {
         (try? runProgram("/usr/bin/curl", ["-s", "http://127.0.0.1:\(httpPort)/stat"]).stdout) ?? ""

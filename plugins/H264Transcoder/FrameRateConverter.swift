@@ -9,16 +9,21 @@ struct FrameRateConverter {
     private var slotOffset: Int64 = 0
     /// Repeating more than this (a gap in the source) is a discontinuity, not lost frames.
     private let maxRepeat: Int64
+    /// Until the first frame is emitted, earlier frames are only dropped: they precede the
+    /// output's start (a transcoder started mid-stream decodes from the last keyframe).
+    private var emitted = false
 
-    init(fps: Int) {
+    init(fps: Int, firstSlot: Int64 = 0) {
         self.fps = Int64(fps)
         maxRepeat = Int64(fps) * 2
+        nextSlot = firstSlot
     }
 
     /// How many times to emit a frame at `timeUs` (µs since the relay's start); the first
     /// of them gets pts `nextSlot` before the call.
     mutating func repeats(forFrameAt timeUs: Int64) -> Int64 {
         var slot = Self.nearestSlot(timeUs, fps: fps) + slotOffset
+        if !emitted, slot < nextSlot { return 0 }
         if slot - nextSlot > maxRepeat || nextSlot - slot > maxRepeat {
             slotOffset += nextSlot - slot
             slot = nextSlot
@@ -26,6 +31,7 @@ struct FrameRateConverter {
         guard slot >= nextSlot else { return 0 }
         let count = slot - nextSlot + 1
         nextSlot = slot + 1
+        emitted = true
         return count
     }
 

@@ -50,9 +50,17 @@ final class H264Transcoder: MediaTranscoder {
     /// Time of the first decoded frame of any stream: output time zero.
     private var startUs: Int64?
 
-    init(options: H264TranscoderPlugin.Options, logger: Logger) {
+    /// Output begins at `emitFromUs`: earlier input is decoded (to reach it from a keyframe)
+    /// but not encoded.
+    private let emitFromUs: Int64
+
+    /// `origin`: the input time (µs) that is output time zero; nil = the first decoded frame.
+    /// A transcoder taking over mid-stream gets the relay's origin and where to begin.
+    init(options: H264TranscoderPlugin.Options, logger: Logger, origin: Int64? = nil, emitFromUs: Int64 = 0) {
         self.options = options
         self.logger = logger
+        startUs = origin
+        self.emitFromUs = emitFromUs
     }
 
     func open(inputs: [StreamInfo]) throws -> [StreamInfo] {
@@ -80,7 +88,9 @@ final class H264Transcoder: MediaTranscoder {
         video = VideoPath(
             inputIndex: videoInput.index, timeBase: videoInput.timeBase,
             decoder: try Self.fromSource { try Decoder(stream: videoInput) },
-            scaler: scaler, encoder: encoder, rate: FrameRateConverter(fps: settings.fps))
+            scaler: scaler, encoder: encoder,
+            rate: FrameRateConverter(
+                fps: settings.fps, firstSlot: FrameRateConverter.nearestSlot(emitFromUs, fps: Int64(settings.fps))))
         let audioInput = inputs.first(where: { $0.kind == .audio })
         let audioSettings = options.audio
         let audioEncoder = try Self.configured {
@@ -90,6 +100,7 @@ final class H264Transcoder: MediaTranscoder {
                     bitRate: audioSettings.bitrate),
                 streamIndex: 1)
         }
+        let timeline = AudioTimeline(sampleRate: audioSettings.sampleRate, sourceHasAudio: audioInput != nil)
         audio = AudioPath(
             input: try audioInput.map { input in
                 AudioInput(
@@ -99,8 +110,7 @@ final class H264Transcoder: MediaTranscoder {
             resampler: try Self.ours {
                 try Resampler(sampleRate: Int32(audioSettings.sampleRate), channels: Int32(audioSettings.channels))
             },
-            encoder: audioEncoder,
-            timeline: AudioTimeline(sampleRate: audioSettings.sampleRate, sourceHasAudio: audioInput != nil))
+            encoder: audioEncoder, timeline: timeline, samplesEncoded: timeline.sample(atMicroseconds: emitFromUs))
         let outputs = [encoder.stream, audioEncoder.stream]
         if audioInput == nil { logger.info("h264: the source has no audio; the output carries silence") }
         logger.info(

@@ -1,123 +1,24 @@
 import RelayCore
 
-/// Stream copy with repaired timestamps: output starts at 0, each stream's dts strictly
-/// increases (FLV needs it), pts ≥ dts, missing timestamps are filled, and a jump beyond
-/// `maxJumpMs` either way (a loop, a reconnect, a wrap) is stitched so time continues from
-/// where it was instead of leaving a gap or going backwards.
-///
-/// All streams share one offset (in µs) so a shift applied for one stream moves the others
-/// by the same amount and audio stays aligned with video. Per packet the common path is a
-/// few integer operations in the stream's own time base; µs conversions happen only when the
-/// offset changes.
+/// Stream copy: packets go out unchanged but for their timestamps (see `TimestampRepair`).
 final class PassthroughTranscoder: MediaTranscoder {
-    private static let micro = Rational(1, 1_000_000)
-
-    private struct Track {
-        var timeBase: Rational
-        var maxJump: Int64
-        /// Typical packet duration when the input does not say (1 frame, 1 audio frame).
-        var defaultDuration: Int64
-        /// The shared offset in this time base, valid while `generation` matches.
-        var offset: Int64 = 0
-        var generation = -1
-        var lastDts: Int64?
-        var lastDuration: Int64 = 0
-    }
-
     private let maxJumpUs: Int64
-    private var tracks: [Track] = []
-    /// Added to every input timestamp (converted per stream); starts as −(first dts).
-    private var offsetUs: Int64 = 0
-    private var generation = 0
-    private var started = false
+    private var timestamps: TimestampRepair?
 
     init(options: PassthroughPlugin.Options) {
         maxJumpUs = options.maxJumpMs * 1000
     }
 
     func open(inputs: [StreamInfo]) throws -> [StreamInfo] {
-        tracks = inputs.map { info in
-            let tb = info.timeBase.isValid ? info.timeBase : Rational(1, 1000)
-            var frame = Rational(1, 25)
-            if info.kind == .video, let rate = info.frameRate, rate.isValid {
-                frame = Rational(rate.den, rate.num)
-            } else if info.kind == .audio, info.sampleRate > 0 {
-                frame = Rational(info.frameSize > 0 ? info.frameSize : 1024, info.sampleRate)
-            }
-            return Track(
-                timeBase: tb, maxJump: PassthroughTranscoder.micro.rescale(maxJumpUs, to: tb),
-                defaultDuration: max(1, frame.rescale(1, to: tb)))
-        }
-        offsetUs = 0
-        generation = 0
-        started = false
+        timestamps = TimestampRepair(streams: inputs, maxJumpUs: maxJumpUs)
         return inputs
     }
 
     func process(_ packet: MediaPacket, into output: inout [MediaPacket]) throws {
-        let index = packet.streamIndex
-        guard tracks.indices.contains(index) else {
-            throw RelayError(.internal, "passthrough: packet for unknown stream \(index)")
-        }
-        var track = tracks[index]
-        defer { tracks[index] = track }
-
-        var out = packet
-        guard let inputDts = packet.dts ?? packet.pts else {
-            // No timestamp at all: the packet follows the previous one of its stream.
-            let dts = track.lastDts.map { $0 + track.lastDuration } ?? 0
-            out.dts = dts
-            out.pts = dts
-            finish(&out, dts: dts, track: &track)
-            output.append(out)
-            return
-        }
-        let inputPts = packet.pts ?? inputDts
-
-        if !started {
-            started = true
-            offsetUs = -track.timeBase.rescale(inputDts, to: PassthroughTranscoder.micro)
-            generation += 1
-        }
-        refreshOffset(&track)
-        var dts = inputDts + track.offset
-
-        // A jump is judged against the stream's own history. A stream's first packet is
-        // taken as it comes: shifting the shared offset for it would move the other streams.
-        if let last = track.lastDts {
-            let jump = dts - (last + track.lastDuration)
-            if jump > track.maxJump || jump < -track.maxJump {
-                offsetUs -= track.timeBase.rescale(jump, to: PassthroughTranscoder.micro)
-                generation += 1
-                refreshOffset(&track)
-                dts = inputDts + track.offset
-            }
-        }
-
-        if let last = track.lastDts, dts <= last { dts = last + 1 }
-        if dts < 0 { dts = 0 }
-        out.dts = dts
-        out.pts = max(inputPts + track.offset, dts)
-        finish(&out, dts: dts, track: &track)
-        output.append(out)
+        guard var timestamps else { throw RelayError(.internal, "passthrough: packet before open") }
+        defer { self.timestamps = timestamps }
+        output.append(try timestamps.repair(packet))
     }
 
     func flush(into output: inout [MediaPacket]) throws {}
-
-    private func refreshOffset(_ track: inout Track) {
-        guard track.generation != generation else { return }
-        track.offset = PassthroughTranscoder.micro.rescale(offsetUs, to: track.timeBase)
-        track.generation = generation
-    }
-
-    private func finish(_ packet: inout MediaPacket, dts: Int64, track: inout Track) {
-        if packet.duration > 0 {
-            track.lastDuration = packet.duration
-        } else if let last = track.lastDts, dts - last > 0, dts - last <= track.maxJump {
-            track.lastDuration = dts - last
-        } else if track.lastDuration == 0 {
-            track.lastDuration = track.defaultDuration
-        }
-        track.lastDts = dts
-    }
 }

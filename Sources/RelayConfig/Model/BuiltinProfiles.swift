@@ -16,6 +16,8 @@ public enum BuiltinProfiles {
         Definition(name: "1080p", type: "h264", sections: [("video", video(1920, 1080, bitrate: "4500k"))]),
         Definition(name: "720p", type: "h264", sections: [("video", video(1280, 720, bitrate: "3000k"))]),
         Definition(name: "480p", type: "h264", sections: [("video", video(854, 480, bitrate: "1200k"))]),
+        // Copies a source that already fits 1080p30 at up to 4500k with keyframes every ≤ 2 s.
+        Definition(name: "auto", type: "auto", sections: [("video", video(1920, 1080, bitrate: "4500k"))]),
     ]
 
     public static let names = definitions.map(\.name)

@@ -9,13 +9,21 @@ public struct MediaPacket: Sendable {
     public var duration: Int64
     public var isKeyframe: Bool
     public var data: [UInt8]
+    /// Set on the first packet after the stream's codec configuration changed (a transcoder
+    /// switching between copying and encoding): the new extradata (avcC, AudioSpecificConfig),
+    /// which FLV sends as a new sequence header before this packet.
+    public var newExtradata: [UInt8]?
 
-    public init(streamIndex: Int, pts: Int64?, dts: Int64?, duration: Int64 = 0, isKeyframe: Bool, data: [UInt8]) {
+    public init(
+        streamIndex: Int, pts: Int64?, dts: Int64?, duration: Int64 = 0, isKeyframe: Bool, data: [UInt8],
+        newExtradata: [UInt8]? = nil
+    ) {
         self.streamIndex = streamIndex
         self.pts = pts
         self.dts = dts
         self.duration = duration
         self.isKeyframe = isKeyframe
         self.data = data
+        self.newExtradata = newExtradata
     }
 }

@@ -9,8 +9,13 @@ public struct StageContext: Sendable {
     public var logger: Logger
     /// Raised when the relay is stopping; blocking calls must return soon after.
     public var stop: StopSignal
+    /// Where a transcoder says what it is doing (copying or encoding, and why).
+    public var processing: ProcessingStatus
 
-    public init(route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal) {
+    public init(
+        route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal,
+        processing: ProcessingStatus = ProcessingStatus()
+    ) {
         self.route = route
         self.channel = channel
         var values = values
@@ -19,6 +24,7 @@ public struct StageContext: Sendable {
         self.values = values
         self.logger = logger
         self.stop = stop
+        self.processing = processing
     }
 
     /// Fills `{channel}`-style variables.

@@ -28,6 +28,8 @@ public struct RelayStats: Sendable, Codable, Hashable {
     public var uptimeSeconds: Double = 0
     public var input = Input()
     public var outputs: [Output] = []
+    /// What the transcoder does and why (e.g. auto passing through a compliant source).
+    public var processing: String?
     public var lastError: String?
 
     public init(state: RelayState) { self.state = state }

@@ -24,6 +24,7 @@ public final class RelayPipeline: Sendable {
     private let stopSignal = StopSignal()
     private let drainTimeout: Duration
     private let input = StageCounters()
+    private let processing = ProcessingStatus()
     private let runners = Mutex<[SinkRunner]>([])
     private let state = Mutex<(state: RelayState, lastError: String?, startedAt: ContinuousClock.Instant?)>(
         (.pending, nil, nil))
@@ -48,6 +49,7 @@ public final class RelayPipeline: Sendable {
         let current = state.withLock { $0 }
         var stats = RelayStats(state: current.state)
         stats.lastError = current.lastError
+        stats.processing = processing.current
         if let startedAt = current.startedAt { stats.uptimeSeconds = (ContinuousClock.now - startedAt).seconds }
         stats.input.packets = input.packets.load(ordering: .relaxed)
         stats.input.bytes = input.bytes.load(ordering: .relaxed)
@@ -167,7 +169,9 @@ public final class RelayPipeline: Sendable {
     }
 
     private func context(stop: StopSignal) -> StageContext {
-        StageContext(route: spec.route, channel: spec.channel, values: spec.values, logger: logger, stop: stop)
+        StageContext(
+            route: spec.route, channel: spec.channel, values: spec.values, logger: logger, stop: stop,
+            processing: processing)
     }
 
     private func classify(_ error: any Error, default errorClass: RelayError.Class) -> RelayError {

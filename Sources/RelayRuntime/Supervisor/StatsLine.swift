@@ -18,6 +18,7 @@ public enum StatsLine {
             if let error = output.lastError { text += ",error=\"\(error)\"" }
             parts.append(text)
         }
+        if let processing = stats.processing { parts.append("processing=\"\(processing)\"") }
         if restarts > 0 { parts.append("restarts=\(restarts)") }
         if let error = stats.lastError { parts.append("last_error=\"\(error)\"") }
         return parts.joined(separator: " ")
