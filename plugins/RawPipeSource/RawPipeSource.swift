@@ -1,0 +1,153 @@
+import RelayCore
+
+/// Reads the writer's raw frames and audio from named pipes (one reader thread each) and
+/// hands them out as rawvideo / pcm_s16le packets, the streams merged in time order.
+final class RawPipeSource: MediaSource {
+    static let videoStream = 0
+    static let audioStream = 1
+    /// Longest single wait in `read()`, so a raised stop signal is noticed promptly.
+    static let waitSlice: Duration = .milliseconds(100)
+
+    private let options: RawPipeSourcePlugin.Options
+    private let videoPath: String
+    private let audioPath: String?
+    private let stop: StopSignal
+    private let inbox: Inbox
+    private var readers: [PipeReader] = []
+    private var clocks: [StreamClock]
+    /// Chunks dropped here rather than in the inbox (audio faster than real time).
+    private var lateDrops: Int64 = 0
+    /// Wall-clock origin of `declared` pacing: when the first packet went out.
+    private var paceStart: ContinuousClock.Instant?
+
+    let displayName: String
+
+    init(options: RawPipeSourcePlugin.Options, context: StageContext) throws {
+        self.options = options
+        stop = context.stop
+        videoPath = try Self.expandPath(options.video.path, context)
+        audioPath = try options.audio.map { try Self.expandPath($0.path, context) }
+        var capacities = [options.videoQueueFrames]
+        let declared = options.clock == .declared
+        clocks = [StreamClock(.video(fps: options.video.fps), declared: declared)]
+        if let audio = options.audio {
+            capacities.append(options.audioQueueChunks)
+            clocks.append(
+                StreamClock(.audio(sampleRate: audio.sampleRate, samplesPerChunk: audio.samplesPerChunk), declared: declared))
+        }
+        inbox = Inbox(capacities: capacities)
+        var name = "rawpipe \(videoPath) \(options.video.width)x\(options.video.height)@\(options.video.fps)"
+        if let audio = options.audio, let audioPath { name += " + \(audioPath) \(audio.sampleRate)Hz \(audio.channels)ch" }
+        displayName = name + " clock=\(options.clock.rawValue)"
+    }
+
+    var droppedPackets: Int64 { inbox.dropped + lateDrops }
+
+    func open() throws -> [StreamInfo] {
+        try FIFO.ensure(videoPath)
+        if let audioPath { try FIFO.ensure(audioPath) }
+        // Both read ends open before waiting: a writer opening the pipes one after the
+        // other must not block on the second while we wait for data on the first.
+        readers.append(
+            try PipeReader(
+                path: videoPath, label: "video", stream: Self.videoStream, chunkSize: options.video.frameBytes,
+                inbox: inbox))
+        if let audio = options.audio, let audioPath {
+            readers.append(
+                try PipeReader(
+                    path: audioPath, label: "audio", stream: Self.audioStream, chunkSize: audio.chunkBytes, inbox: inbox))
+        }
+        for reader in readers { reader.start() }
+        let timeout = Duration.milliseconds(options.openTimeoutMs)
+        guard inbox.waitForWriter(timeout: timeout, stop: stop) else {
+            if let ended = inbox.ended { throw ended }
+            if stop.isRaised { throw RelayError(.source, "rawpipe: stopped while waiting for a writer") }
+            let paths = ([videoPath] + (audioPath.map { [$0] } ?? [])).joined(separator: ", ")
+            throw RelayError(.source, "rawpipe: no writer sent data on \(paths) within \(DurationText.format(timeout))")
+        }
+        return streams()
+    }
+
+    func read() throws -> MediaPacket? {
+        while !stop.isRaised {
+            // A stream whose writer left ends the source once its queue is drained, even
+            // if the other pipe still delivers: the writer process is gone or broken.
+            if let ended = inbox.ended { throw ended }
+            if let (stream, dueNs) = nextStream() {
+                if let dueNs, let wait = waitBeforeRelease(dueNs) {
+                    _ = stop.sleep(for: min(wait, Self.waitSlice))
+                    continue
+                }
+                // A reader may have dropped the head meanwhile; the next one is as good.
+                guard let chunk = inbox.pop(stream) else { continue }
+                guard let pts = clocks[stream].stamp(arrivalUs: chunk.arrivalUs) else {
+                    lateDrops += 1
+                    continue
+                }
+                return MediaPacket(
+                    streamIndex: stream, pts: pts, dts: pts, duration: clocks[stream].chunkDuration, isKeyframe: true,
+                    data: chunk.data)
+            }
+            inbox.waitForChange(timeout: Self.waitSlice)
+        }
+        return nil
+    }
+
+    func close() {
+        for reader in readers { reader.stop() }
+        readers.removeAll()
+    }
+
+    /// The stream whose queued chunk goes next, and (for `declared`) its due media time.
+    /// `arrival`: the earliest arrival. `declared`: the earliest due time.
+    private func nextStream() -> (Int, dueNs: Int64?)? {
+        let heads = inbox.heads()
+        var best: (stream: Int, key: Int64)?
+        for (stream, head) in heads.enumerated() {
+            guard let head else { continue }
+            let key = options.clock == .declared ? clocks[stream].nextDueNs : head.arrivalUs
+            // Video first on a tie.
+            if best == nil || key < best!.key { best = (stream, key) }
+        }
+        guard let best else { return nil }
+        return (best.stream, options.clock == .declared ? best.key : nil)
+    }
+
+    /// How long to wait until media time `dueNs` on the wall clock (nil: it is due).
+    /// The first packet starts the clock.
+    private func waitBeforeRelease(_ dueNs: Int64) -> Duration? {
+        guard let paceStart else {
+            paceStart = .now
+            return nil
+        }
+        let wait = paceStart + .nanoseconds(dueNs) - .now
+        return wait > .zero ? wait : nil
+    }
+
+    private func streams() -> [StreamInfo] {
+        let video = options.video
+        var streams = [
+            StreamInfo(
+                index: Self.videoStream, kind: .video, codec: "rawvideo",
+                timeBase: Rational(1, Int32(clocks[Self.videoStream].timeScale)),
+                bitRate: Int64(video.frameBytes * 8 * video.fps), width: Int32(video.width), height: Int32(video.height),
+                frameRate: Rational(Int32(video.fps), 1), pixelFormat: "yuv420p")
+        ]
+        if let audio = options.audio {
+            streams.append(
+                StreamInfo(
+                    index: Self.audioStream, kind: .audio, codec: "pcm_s16le", timeBase: Rational(1, Int32(audio.sampleRate)),
+                    bitRate: Int64(audio.sampleRate * audio.channels * 16), sampleRate: Int32(audio.sampleRate),
+                    channels: Int32(audio.channels), sampleFormat: "s16", frameSize: Int32(audio.samplesPerChunk)))
+        }
+        return streams
+    }
+
+    private static func expandPath(_ template: String, _ context: StageContext) throws -> String {
+        let path = try context.expand(template)
+        guard path.hasPrefix("/"), !path.contains("\0"), !path.split(separator: "/").contains("..") else {
+            throw RelayError(.configuration, "rawpipe: \"\(template)\" does not expand to a safe absolute path")
+        }
+        return path
+    }
+}
