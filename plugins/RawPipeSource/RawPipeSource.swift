@@ -47,16 +47,19 @@ final class RawPipeSource: MediaSource {
         try FIFO.ensure(videoPath)
         if let audioPath { try FIFO.ensure(audioPath) }
         // Both read ends open before waiting: a writer opening the pipes one after the
-        // other must not block on the second while we wait for data on the first.
-        readers.append(
+        // other must not block on the second while we wait for data on the first. Kept
+        // only once all are open, so a failed open releases (closes) the others.
+        var opened = [
             try PipeReader(
                 path: videoPath, label: "video", stream: Self.videoStream, chunkSize: options.video.frameBytes,
-                inbox: inbox))
+                inbox: inbox)
+        ]
         if let audio = options.audio, let audioPath {
-            readers.append(
+            opened.append(
                 try PipeReader(
                     path: audioPath, label: "audio", stream: Self.audioStream, chunkSize: audio.chunkBytes, inbox: inbox))
         }
+        readers = opened
         for reader in readers { reader.start() }
         let timeout = Duration.milliseconds(options.openTimeoutMs)
         guard inbox.waitForWriter(timeout: timeout, stop: stop) else {
