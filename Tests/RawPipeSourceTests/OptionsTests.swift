@@ -106,6 +106,23 @@ import Testing
             ])
     }
 
+    @Test func socketReplacesThePaths() throws {
+        let (options, errors) = Self.decode([
+            ("video", [("width", 640), ("height", 360), ("fps", 30)]), ("audio", [("sample_rate", 48000), ("channels", 1)]),
+            ("socket", "/run/rg/{channel}.sock"),
+        ])
+        #expect(errors.isEmpty)
+        let o = try #require(options)
+        #expect(o.socket == "/run/rg/{channel}.sock" && o.video.path == nil && o.audio?.path == nil)
+
+        let (refused, pathErrors) = Self.decode([("video", Self.video), ("socket", "/run/rg/s.sock")])
+        #expect(refused == nil)
+        #expect(
+            pathErrors == [
+                "conf.d/routes.yaml:3:15: \"path\" is not used with \"socket\": the writer sends both streams over the socket"
+            ])
+    }
+
     @Test func badValues() {
         let (options, errors) = Self.decode([
             ("video", [("path", "/v"), ("width", 640), ("height", 360), ("fps", 0), ("pixel_format", "nv12")]),

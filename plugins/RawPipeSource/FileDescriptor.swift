@@ -42,6 +42,21 @@ struct FileDescriptor: ~Copyable, Sendable {
         }
     }
 
+    /// Reads until `buffer` is full, the input ends, or `stop` is raised; returns the
+    /// number of bytes read (short only at the end of the input or on stop).
+    func readFully(into buffer: UnsafeMutableRawBufferPointer, stop: StopSignal, pollMs: Int32) throws(RelayError) -> Int {
+        var filled = 0
+        while filled < buffer.count, !stop.isRaised {
+            guard let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])) else {
+                _ = try waitReadable(timeoutMs: pollMs)
+                continue
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+
     deinit { _ = Glibc.close(raw) }
 }
 

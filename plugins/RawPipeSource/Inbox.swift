@@ -58,9 +58,15 @@ final class Inbox: @unchecked Sendable {
 
     func pop(_ stream: Int) -> Chunk? { locked { queues[stream].popFirst() } }
 
-    /// The reason of the first stream whose reader stopped and whose queue is drained.
+    /// Why the input is over: the reason of the first stream whose reader stopped and whose
+    /// queue is drained. When every reader has stopped (the usual writer exit), only once
+    /// all queues are drained, so nothing already received is lost.
     var ended: RelayError? {
-        locked { zip(ends, queues).first { $0.0 != nil && $0.1.isEmpty }?.0 }
+        locked {
+            guard let reason = zip(ends, queues).first(where: { $0.0 != nil && $0.1.isEmpty })?.0 else { return nil }
+            if !ends.contains(where: { $0 == nil }), queues.contains(where: { !$0.isEmpty }) { return nil }
+            return reason
+        }
     }
 
     /// Chunks dropped so far because the relay fell behind.

@@ -87,7 +87,7 @@ final class PipeReader: Sendable {
 
     /// A buffer the reads fill completely before it is used: skipping the zero fill saves
     /// a memset per frame, which matters when a fast writer sends hundreds per second.
-    private static func uninitialized(_ size: Int) -> [UInt8] {
+    static func uninitialized(_ size: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
     }
 }

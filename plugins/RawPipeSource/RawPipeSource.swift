@@ -1,7 +1,7 @@
 import RelayCore
 
-/// Reads the writer's raw frames and audio from named pipes (one reader thread each) and
-/// hands them out as rawvideo / pcm_s16le packets, the streams merged in time order.
+/// Reads the writer's raw frames and audio from named pipes (one reader thread each) or one
+/// unix socket, and hands them out as rawvideo / pcm_s16le packets merged in time order.
 final class RawPipeSource: MediaSource {
     static let videoStream = 0
     static let audioStream = 1
@@ -9,11 +9,11 @@ final class RawPipeSource: MediaSource {
     static let waitSlice: Duration = .milliseconds(100)
 
     private let options: RawPipeSourcePlugin.Options
-    private let videoPath: String
-    private let audioPath: String?
+    /// Where the input comes from, variables filled.
+    private let input: Input
     private let stop: StopSignal
     private let inbox: Inbox
-    private var readers: [PipeReader] = []
+    private var readers: [any InputReader] = []
     private var clocks: [StreamClock]
     /// Chunks dropped here rather than in the inbox (audio faster than real time).
     private var lateDrops: Int64 = 0
@@ -25,8 +25,13 @@ final class RawPipeSource: MediaSource {
     init(options: RawPipeSourcePlugin.Options, context: StageContext) throws {
         self.options = options
         stop = context.stop
-        videoPath = try Self.expandPath(options.video.path, context)
-        audioPath = try options.audio.map { try Self.expandPath($0.path, context) }
+        if let socket = options.socket {
+            input = .socket(try Self.expandPath(socket, context))
+        } else {
+            input = .pipes(
+                video: try Self.expandPath(options.video.path ?? "", context),
+                audio: try options.audio.map { try Self.expandPath($0.path ?? "", context) })
+        }
         var capacities = [options.videoQueueFrames]
         let declared = options.clock == .declared
         clocks = [StreamClock(.video(fps: options.video.fps), declared: declared)]
@@ -36,37 +41,29 @@ final class RawPipeSource: MediaSource {
                 StreamClock(.audio(sampleRate: audio.sampleRate, samplesPerChunk: audio.samplesPerChunk), declared: declared))
         }
         inbox = Inbox(capacities: capacities)
-        var name = "rawpipe \(videoPath) \(options.video.width)x\(options.video.height)@\(options.video.fps)"
-        if let audio = options.audio, let audioPath { name += " + \(audioPath) \(audio.sampleRate)Hz \(audio.channels)ch" }
+        let video = options.video, audio = options.audio
+        var name: String
+        switch input {
+        case .pipes(let videoPath, let audioPath):
+            name = "rawpipe \(videoPath) \(video.width)x\(video.height)@\(video.fps)"
+            if let audio, let audioPath { name += " + \(audioPath) \(audio.sampleRate)Hz \(audio.channels)ch" }
+        case .socket(let path):
+            name = "rawpipe socket \(path) \(video.width)x\(video.height)@\(video.fps)"
+            if let audio { name += " + \(audio.sampleRate)Hz \(audio.channels)ch" }
+        }
         displayName = name + " clock=\(options.clock.rawValue)"
     }
 
     var droppedPackets: Int64 { inbox.dropped + lateDrops }
 
     func open() throws -> [StreamInfo] {
-        try FIFO.ensure(videoPath)
-        if let audioPath { try FIFO.ensure(audioPath) }
-        // Both read ends open before waiting: a writer opening the pipes one after the
-        // other must not block on the second while we wait for data on the first. Kept
-        // only once all are open, so a failed open releases (closes) the others.
-        var opened = [
-            try PipeReader(
-                path: videoPath, label: "video", stream: Self.videoStream, chunkSize: options.video.frameBytes,
-                inbox: inbox)
-        ]
-        if let audio = options.audio, let audioPath {
-            opened.append(
-                try PipeReader(
-                    path: audioPath, label: "audio", stream: Self.audioStream, chunkSize: audio.chunkBytes, inbox: inbox))
-        }
-        readers = opened
+        readers = try openReaders()
         for reader in readers { reader.start() }
         let timeout = Duration.milliseconds(options.openTimeoutMs)
         guard inbox.waitForWriter(timeout: timeout, stop: stop) else {
             if let ended = inbox.ended { throw ended }
             if stop.isRaised { throw RelayError(.source, "rawpipe: stopped while waiting for a writer") }
-            let paths = ([videoPath] + (audioPath.map { [$0] } ?? [])).joined(separator: ", ")
-            throw RelayError(.source, "rawpipe: no writer sent data on \(paths) within \(DurationText.format(timeout))")
+            throw RelayError(.source, "rawpipe: no writer sent data on \(input.places) within \(DurationText.format(timeout))")
         }
         return streams()
     }
@@ -74,7 +71,7 @@ final class RawPipeSource: MediaSource {
     func read() throws -> MediaPacket? {
         while !stop.isRaised {
             // A stream whose writer left ends the source once its queue is drained, even
-            // if the other pipe still delivers: the writer process is gone or broken.
+            // if the other pipe still delivers: one writer feeds both, so it is broken.
             if let ended = inbox.ended { throw ended }
             if let (stream, dueNs) = nextStream() {
                 if let dueNs, let wait = waitBeforeRelease(dueNs) {
@@ -99,6 +96,32 @@ final class RawPipeSource: MediaSource {
     func close() {
         for reader in readers { reader.stop() }
         readers.removeAll()
+    }
+
+    /// The pipes' or the socket's readers, opened but not started. Both read ends open
+    /// before anything waits: a writer opening the pipes one after the other must not block
+    /// on the second while we wait for data on the first. A failed open releases (closes)
+    /// whatever was opened before it.
+    private func openReaders() throws -> [any InputReader] {
+        switch input {
+        case .socket(let path):
+            return [try SocketReader(path: path, options: options, inbox: inbox)]
+        case .pipes(let videoPath, let audioPath):
+            try FIFO.ensure(videoPath)
+            if let audioPath { try FIFO.ensure(audioPath) }
+            var opened: [any InputReader] = [
+                try PipeReader(
+                    path: videoPath, label: "video", stream: Self.videoStream, chunkSize: options.video.frameBytes,
+                    inbox: inbox)
+            ]
+            if let audio = options.audio, let audioPath {
+                opened.append(
+                    try PipeReader(
+                        path: audioPath, label: "audio", stream: Self.audioStream, chunkSize: audio.chunkBytes,
+                        inbox: inbox))
+            }
+            return opened
+        }
     }
 
     /// The stream whose queued chunk goes next, and (for `declared`) its due media time.
@@ -146,6 +169,19 @@ final class RawPipeSource: MediaSource {
         return streams
     }
 
+    enum Input {
+        case pipes(video: String, audio: String?)
+        case socket(String)
+
+        /// For messages: the paths a writer must use.
+        var places: String {
+            switch self {
+            case .pipes(let video, let audio): ([video] + (audio.map { [$0] } ?? [])).joined(separator: ", ")
+            case .socket(let path): path
+            }
+        }
+    }
+
     private static func expandPath(_ template: String, _ context: StageContext) throws -> String {
         let path = try context.expand(template)
         guard path.hasPrefix("/"), !path.contains("\0"), !path.split(separator: "/").contains("..") else {
@@ -154,3 +190,13 @@ final class RawPipeSource: MediaSource {
         return path
     }
 }
+
+/// A thread that reads the writer's input into the `Inbox`: `PipeReader` or `SocketReader`.
+protocol InputReader: Sendable {
+    func start()
+    /// Ends the thread and waits for it.
+    func stop()
+}
+
+extension PipeReader: InputReader {}
+extension SocketReader: InputReader {}

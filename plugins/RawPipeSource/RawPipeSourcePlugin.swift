@@ -1,8 +1,9 @@
 public import RelayCore
 
 /// Source `rawpipe`: raw video (yuv420p at a declared size and rate) and raw audio (s16le
-/// at a declared rate and channel count) read from two named pipes — the integration point
-/// for capture programs built on other SDKs. Output is raw, so routes need an h264 profile.
+/// at a declared rate and channel count) read from two named pipes or one unix socket — the
+/// integration point for capture programs built on other SDKs. Output is raw, so routes need
+/// an h264 profile.
 public enum RawPipeSourcePlugin: SourcePlugin {
     public static let type = "rawpipe"
     /// rawvideo + PCM: a route must encode it (an h264 profile), never pass it through.
@@ -16,13 +17,13 @@ public enum RawPipeSourcePlugin: SourcePlugin {
     }
 
     public struct Video: Codable, Sendable, Equatable {
-        /// Absolute path of the FIFO; may contain `{channel}` variables.
-        public var path: String
+        /// Absolute path of the FIFO; may contain `{channel}` variables. Nil with `socket`.
+        public var path: String?
         public var width: Int
         public var height: Int
         public var fps: Int
 
-        public init(path: String, width: Int, height: Int, fps: Int) {
+        public init(path: String?, width: Int, height: Int, fps: Int) {
             self.path = path
             self.width = width
             self.height = height
@@ -34,12 +35,12 @@ public enum RawPipeSourcePlugin: SourcePlugin {
     }
 
     public struct Audio: Codable, Sendable, Equatable {
-        /// Absolute path of the FIFO; may contain `{channel}` variables.
-        public var path: String
+        /// Absolute path of the FIFO; may contain `{channel}` variables. Nil with `socket`.
+        public var path: String?
         public var sampleRate: Int
         public var channels: Int
 
-        public init(path: String, sampleRate: Int, channels: Int) {
+        public init(path: String?, sampleRate: Int, channels: Int) {
             self.path = path
             self.sampleRate = sampleRate
             self.channels = channels
@@ -54,6 +55,9 @@ public enum RawPipeSourcePlugin: SourcePlugin {
         public var video: Video
         /// Nil: video only.
         public var audio: Audio?
+        /// Absolute path of a unix socket carrying both streams (`SocketFraming`), instead
+        /// of the two FIFOs; may contain `{channel}` variables.
+        public var socket: String?
         public var clock: Clock
         /// How much input may wait for the relay before the oldest is dropped.
         public var queueMs: Int64
@@ -61,11 +65,12 @@ public enum RawPipeSourcePlugin: SourcePlugin {
         public var openTimeoutMs: Int64
 
         public init(
-            video: Video, audio: Audio? = nil, clock: Clock = .arrival, queue: Duration = .milliseconds(500),
+            video: Video, audio: Audio? = nil, socket: String? = nil, clock: Clock = .arrival, queue: Duration = .milliseconds(500),
             openTimeout: Duration = .seconds(10)
         ) {
             self.video = video
             self.audio = audio
+            self.socket = socket
             self.clock = clock
             self.queueMs = queue.milliseconds
             self.openTimeoutMs = openTimeout.milliseconds
@@ -78,22 +83,28 @@ public enum RawPipeSourcePlugin: SourcePlugin {
 
     public static func decodeOptions(_ reader: inout MappingReader) -> Options? {
         let errorsBefore = reader.diagnostics.count
-        let video = reader.node("video").flatMap { decodeVideo($0, parent: reader.context, reader.diagnostics) }
+        let socket = reader.optional("socket", absolutePath)
+        let usesSocket = reader.contains("socket")
+        let video = reader.node("video").flatMap {
+            decodeVideo($0, parent: reader.context, usesSocket: usesSocket, reader.diagnostics)
+        }
         if !reader.contains("video") {
             reader.diagnostics.error("\(reader.context) is missing required key \"video\"", at: reader.node.location)
         }
-        let audio = reader.node("audio").map { decodeAudio($0, parent: reader.context, reader.diagnostics) }
+        let audio = reader.node("audio").map {
+            decodeAudio($0, parent: reader.context, usesSocket: usesSocket, reader.diagnostics)
+        }
         let clock = reader.optional("clock", .oneOf(Clock.allCases.map(\.rawValue))).flatMap(Clock.init(rawValue:))
         let queue = reader.optional("queue", .duration(in: .milliseconds(100)...(.seconds(2))))
         let openTimeout = reader.optional("open_timeout", .duration(in: .milliseconds(100)...(.seconds(300))))
-        if let video, let audio = audio ?? nil, audio.path == video.path {
+        if let video, let audio = audio ?? nil, let path = video.path, audio.path == path {
             reader.diagnostics.error(
-                "\"audio\" and \"video\" of \(reader.context) need two different pipes, both are \"\(video.path)\"",
+                "\"audio\" and \"video\" of \(reader.context) need two different pipes, both are \"\(path)\"",
                 at: reader.location(of: "audio"))
         }
         guard reader.diagnostics.count == errorsBefore, let video, audio != .some(nil) else { return nil }
         return Options(
-            video: video, audio: audio ?? nil, clock: clock ?? .arrival, queue: queue ?? .milliseconds(500),
+            video: video, audio: audio ?? nil, socket: socket, clock: clock ?? .arrival, queue: queue ?? .milliseconds(500),
             openTimeout: openTimeout ?? .seconds(10))
     }
 
@@ -101,32 +112,43 @@ public enum RawPipeSourcePlugin: SourcePlugin {
         try RawPipeSource(options: options, context: context)
     }
 
-    private static func decodeVideo(_ node: ConfigNode, parent: String, _ diagnostics: Diagnostics) -> Video? {
+    private static func decodeVideo(_ node: ConfigNode, parent: String, usesSocket: Bool, _ diagnostics: Diagnostics) -> Video? {
         guard var reader = MappingReader(node, context: "\"video\" of \(parent)", diagnostics: diagnostics) else {
             return nil
         }
         let errorsBefore = diagnostics.count
-        let path = reader.required("path", absolutePath)
+        let path = pipePath(&reader, usesSocket: usesSocket)
         // yuv420p halves both dimensions for chroma, so odd sizes cannot be represented.
         let width = reader.required("width", evenInt(in: 16...3840))
         let height = reader.required("height", evenInt(in: 16...2160))
         let fps = reader.required("fps", .int(in: 1...120))
         reader.finish()
-        guard diagnostics.count == errorsBefore, let path, let width, let height, let fps else { return nil }
+        guard diagnostics.count == errorsBefore, let width, let height, let fps else { return nil }
         return Video(path: path, width: width, height: height, fps: fps)
     }
 
-    private static func decodeAudio(_ node: ConfigNode, parent: String, _ diagnostics: Diagnostics) -> Audio? {
+    private static func decodeAudio(_ node: ConfigNode, parent: String, usesSocket: Bool, _ diagnostics: Diagnostics) -> Audio? {
         guard var reader = MappingReader(node, context: "\"audio\" of \(parent)", diagnostics: diagnostics) else {
             return nil
         }
         let errorsBefore = diagnostics.count
-        let path = reader.required("path", absolutePath)
+        let path = pipePath(&reader, usesSocket: usesSocket)
         let sampleRate = reader.required("sample_rate", .int(in: 8000...96000))
         let channels = reader.required("channels", .int(in: 1...2))
         reader.finish()
-        guard diagnostics.count == errorsBefore, let path, let sampleRate, let channels else { return nil }
+        guard diagnostics.count == errorsBefore, let sampleRate, let channels else { return nil }
         return Audio(path: path, sampleRate: sampleRate, channels: channels)
+    }
+
+    /// A FIFO's `path`: required, unless the source reads a socket, which replaces it.
+    private static func pipePath(_ reader: inout MappingReader, usesSocket: Bool) -> String? {
+        guard usesSocket else { return reader.required("path", absolutePath) }
+        if reader.node("path") != nil {
+            reader.diagnostics.error(
+                "\"path\" is not used with \"socket\": the writer sends both streams over the socket",
+                at: reader.location(of: "path"))
+        }
+        return nil
     }
 
     /// `{variables}` are filled when the relay starts; channel names cannot hold a `/`.
