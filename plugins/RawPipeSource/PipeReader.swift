@@ -1,4 +1,3 @@
-import Foundation
 import RelayCore
 
 /// One named pipe's reader: a dedicated thread (blocking I/O never runs on the Swift
@@ -14,8 +13,8 @@ final class PipeReader: Sendable {
     private let stream: Int
     private let chunkSize: Int
     private let inbox: Inbox
-    private let stopSignal = StopSignal()
-    private let done = DispatchSemaphore(value: 0)
+    private let thread = ReaderThread()
+    private var stopSignal: StopSignal { thread.stopSignal }
 
     /// Opens `path` (without waiting for a writer); `label` names the stream in messages.
     init(path: String, label: String, stream: Int, chunkSize: Int, inbox: Inbox) throws(RelayError) {
@@ -28,23 +27,13 @@ final class PipeReader: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            do throws(RelayError) {
-                try run()
-            } catch {
-                inbox.finish(stream, error)
-            }
-            done.signal()
+        thread.start(name: "rawpipe-\(label)", { [self] () throws(RelayError) in try run() }) { [inbox, stream] in
+            inbox.finish(stream, $0)
         }
-        thread.name = "rawpipe-\(label)"
-        thread.start()
     }
 
     /// Ends the thread and waits for it; the descriptor closes when the reader is released.
-    func stop() {
-        stopSignal.raise()
-        done.wait()
-    }
+    func stop() { thread.stop() }
 
     private func run() throws(RelayError) {
         var chunk = Self.uninitialized(chunkSize)

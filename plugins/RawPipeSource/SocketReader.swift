@@ -1,4 +1,3 @@
-import Foundation
 import RelayCore
 
 /// The `socket` variant's reader: a dedicated thread that waits for one writer to connect,
@@ -10,8 +9,8 @@ final class SocketReader: Sendable {
     private let videoBytes: Int
     private let audioChunkBytes: Int?
     private let inbox: Inbox
-    private let stopSignal = StopSignal()
-    private let done = DispatchSemaphore(value: 0)
+    private let thread = ReaderThread()
+    private var stopSignal: StopSignal { thread.stopSignal }
 
     init(path: String, options: RawPipeSourcePlugin.Options, inbox: Inbox) throws(RelayError) {
         listener = try UnixListener(path: path)
@@ -22,23 +21,11 @@ final class SocketReader: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            do throws(RelayError) {
-                try run()
-            } catch {
-                finishAll(error)
-            }
-            done.signal()
-        }
-        thread.name = "rawpipe-socket"
-        thread.start()
+        thread.start(name: "rawpipe-socket", { [self] () throws(RelayError) in try run() }) { [self] in finishAll($0) }
     }
 
     /// Ends the thread and waits for it; the socket closes and its file goes with the reader.
-    func stop() {
-        stopSignal.raise()
-        done.wait()
-    }
+    func stop() { thread.stop() }
 
     private func finishAll(_ reason: RelayError) {
         inbox.finish(RawPipeSource.videoStream, reason)
