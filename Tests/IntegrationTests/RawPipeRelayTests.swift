@@ -77,14 +77,7 @@ struct RawPipeRelayTests {
 
         let up = await eventually(timeout: .seconds(25)) { nginx.segments("cam").count >= 4 }
         #expect(up, "no HLS; log:\n\(gateway.log)\nwriter: \(first.stderr)")
-        // Probe the finished segments themselves: nginx's live playlist has no end marker.
-        let segments = nginx.segments("cam").dropLast().map { "\(nginx.prefix.path)/hls/\($0)" }
-        let streams = try FFprobe.streams("concat:" + segments.joined(separator: "|"))
-        let probedVideo = try #require(streams.first { $0.codecType == "video" })
-        let probedAudio = try #require(streams.first { $0.codecType == "audio" })
-        #expect(probedVideo.codecName == "h264" && probedVideo.width == 854 && probedVideo.height == 480)
-        #expect(abs((probedVideo.frameRate ?? 0) - 30) < 0.01, "\(probedVideo)")
-        #expect(probedAudio.codecName == "aac" && probedAudio.sampleRate == 48000)
+        try expect480pHLS(nginx, "cam")
 
         // The writer dies: the relay reports its source gone, the gateway lives on.
         first.signal(SIGKILL)
