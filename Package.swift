@@ -9,6 +9,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("H264Transcoder", ["RelayCore", "MediaEngine"]),
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
     ("TestSource", ["RelayCore"]),
+    ("RawPipeSource", ["RelayCore"]),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -87,6 +88,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TestSourceTests", dependencies: ["TestSource", "RelayCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RawPipeSourceTests", dependencies: ["RawPipeSource", "RelayCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.

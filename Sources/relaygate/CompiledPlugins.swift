@@ -1,6 +1,7 @@
 import H264Transcoder
 import PassthroughTranscoder
 import PullSource
+import RawPipeSource
 import RTMPSink
 import TestSource
 import RelayCore
@@ -12,6 +13,7 @@ enum CompiledPlugins {
         sources: [
             PullSourcePlugin.self,
             TestSourcePlugin.self,
+            RawPipeSourcePlugin.self,
         ],
         transcoders: [
             PassthroughPlugin.self,

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// A `relaygate run` daemon under test, with a config directory written by the test.
@@ -42,4 +43,17 @@ func pullRoute(_ name: String, source: String, channel: String, nginx: Nginx) ->
         outputs: [nginx]
 
     """
+}
+
+/// Checks what nginx made of stream `name`: H.264 at 854x480 and 30 fps plus AAC at 48 kHz
+/// (the built-in `480p` profile). Probes the finished segments themselves, because nginx's
+/// live playlist has no end marker and probing it can hang.
+func expect480pHLS(_ nginx: Nginx, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let segments = nginx.segments(name).dropLast().map { "\(nginx.prefix.path)/hls/\($0)" }
+    let streams = try FFprobe.streams("concat:" + segments.joined(separator: "|"))
+    let video = try #require(streams.first { $0.codecType == "video" }, sourceLocation: sourceLocation)
+    let audio = try #require(streams.first { $0.codecType == "audio" }, sourceLocation: sourceLocation)
+    #expect(video.codecName == "h264" && video.width == 854 && video.height == 480, sourceLocation: sourceLocation)
+    #expect(abs((video.frameRate ?? 0) - 30) < 0.01, "\(video)", sourceLocation: sourceLocation)
+    #expect(audio.codecName == "aac" && audio.sampleRate == 48000, sourceLocation: sourceLocation)
 }

@@ -21,14 +21,7 @@ struct TestSourceRelayTests {
         let up = await eventually(timeout: .seconds(25)) { nginx.segments("synth").count >= 4 }
         #expect(up, "no HLS; log:\n\(gateway.log)")
 
-        // Probe the finished segments themselves: nginx's live playlist has no end marker.
-        let segments = nginx.segments("synth").dropLast().map { "\(nginx.prefix.path)/hls/\($0)" }
-        let streams = try FFprobe.streams("concat:" + segments.joined(separator: "|"))
-        let video = try #require(streams.first { $0.codecType == "video" })
-        let audio = try #require(streams.first { $0.codecType == "audio" })
-        #expect(video.codecName == "h264" && video.width == 854 && video.height == 480)
-        #expect(abs((video.frameRate ?? 0) - 30) < 0.01, "\(video)")
-        #expect(audio.codecName == "aac" && audio.sampleRate == 48000)
+        try expect480pHLS(nginx, "synth")
 
         gateway.child.signal(SIGTERM)
         #expect(await gateway.child.wait(timeout: .seconds(20)) == 0)

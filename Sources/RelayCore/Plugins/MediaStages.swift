@@ -13,6 +13,13 @@ public protocol MediaSource: AnyObject {
     func close()
     /// What this source reads, safe to log (secrets masked).
     var displayName: String { get }
+    /// Input the source discarded because the relay fell behind (a bounded input queue
+    /// was full). Read on the reading thread, after `read()`.
+    var droppedPackets: Int64 { get }
+}
+
+extension MediaSource {
+    public var droppedPackets: Int64 { 0 }
 }
 
 /// Turns the source's packets into what the sinks receive (copy, or re-encode).

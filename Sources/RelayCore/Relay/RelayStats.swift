@@ -5,6 +5,8 @@ public struct RelayStats: Sendable, Codable, Hashable {
         public var bytes: Int64 = 0
         public var bitrateKbps: Double = 0
         public var fps: Double = 0
+        /// Input the source dropped because the relay fell behind (see `MediaSource`).
+        public var dropped: Int64 = 0
         public init() {}
     }
 

@@ -25,6 +25,8 @@ public final class RelayPipeline: Sendable {
     private let drainTimeout: Duration
     private let input = StageCounters()
     private let processing = ProcessingStatus()
+    /// The source's own drop count, copied after each read (the source is not Sendable).
+    private let inputDropped = Atomic<Int64>(0)
     private let runners = Mutex<[SinkRunner]>([])
     private let state = Mutex<(state: RelayState, lastError: String?, startedAt: ContinuousClock.Instant?)>(
         (.pending, nil, nil))
@@ -53,6 +55,7 @@ public final class RelayPipeline: Sendable {
         if let startedAt = current.startedAt { stats.uptimeSeconds = (ContinuousClock.now - startedAt).seconds }
         stats.input.packets = input.packets.load(ordering: .relaxed)
         stats.input.bytes = input.bytes.load(ordering: .relaxed)
+        stats.input.dropped = inputDropped.load(ordering: .relaxed)
         stats.outputs = runners.withLock { $0 }.map { runner in
             let (outputState, lastError) = runner.status.current
             var output = RelayStats.Output(name: runner.status.name, state: outputState)
@@ -117,9 +120,11 @@ public final class RelayPipeline: Sendable {
             do {
                 packet = try source.read()
             } catch {
+                inputDropped.store(source.droppedPackets, ordering: .relaxed)
                 outcome = stopSignal.isRaised ? .stopped : .failed(classify(error, default: .source))
                 break
             }
+            inputDropped.store(source.droppedPackets, ordering: .relaxed)
             guard let packet else { break }
             input.count(packet, isVideo: inputVideo.contains(packet.streamIndex))
             produced.removeAll(keepingCapacity: true)

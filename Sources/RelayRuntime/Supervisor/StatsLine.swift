@@ -9,8 +9,9 @@ public enum StatsLine {
             "in=\(kbps(stats.input.bitrateKbps))",
             "fps=\(rounded(stats.input.fps))",
             "packets_in=\(stats.input.packets)",
-            "out=\(kbps(stats.outputBitrateKbps))",
         ]
+        if stats.input.dropped > 0 { parts.append("dropped_in=\(stats.input.dropped)") }
+        parts.append("out=\(kbps(stats.outputBitrateKbps))")
         for output in stats.outputs {
             var text = "output[\(output.name)]=\(output.state.rawValue),\(kbps(output.bitrateKbps)),bytes=\(output.bytes)"
             text += ",packets=\(output.packets)"

@@ -1,0 +1,162 @@
+import Foundation
+import Glibc
+import Logging
+import RelayCore
+import Synchronization
+import Testing
+import TestSupport
+
+@testable import RawPipeSource
+
+/// The source against real FIFOs, fed by a writer thread in the test.
+@Suite struct RawPipeSourceTests {
+    static let width = 64, height = 48, frameBytes = 64 * 48 * 3 / 2
+
+    static func options(
+        _ directory: TempDirectory, audio: Bool = false, clock: RawPipeSourcePlugin.Clock = .arrival,
+        queue: Duration = .milliseconds(200), openTimeout: Duration = .seconds(5)
+    ) -> RawPipeSourcePlugin.Options {
+        RawPipeSourcePlugin.Options(
+            video: .init(path: directory.file("{channel}.yuv"), width: width, height: height, fps: 25),
+            audio: audio ? .init(path: directory.file("{channel}.pcm"), sampleRate: 48000, channels: 2) : nil,
+            clock: clock, queue: queue, openTimeout: openTimeout)
+    }
+
+    static func source(_ options: RawPipeSourcePlugin.Options, stop: StopSignal = StopSignal()) throws -> any MediaSource {
+        let context = StageContext(route: "r", channel: "cam", logger: Logger(label: "test"), stop: stop)
+        return try RawPipeSourcePlugin.makeSource(options: options, context: context)
+    }
+
+    /// Opens `path` for writing on a thread of its own (that blocks until a reader opens
+    /// it), writes `chunks` one after the other, then closes it.
+    static func write(_ path: String, _ chunks: [[UInt8]], pause: Duration = .zero) {
+        Thread.detachNewThread {
+            let fd = Glibc.open(path, O_WRONLY)
+            guard fd >= 0 else { return }
+            defer { Glibc.close(fd) }
+            for chunk in chunks {
+                _ = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if pause > .zero { Thread.sleep(forTimeInterval: pause.seconds) }
+            }
+        }
+    }
+
+    static func frame(_ value: UInt8) -> [UInt8] { Array(repeating: value, count: frameBytes) }
+
+    @Test func framesThenWriterGoneWithAPartialFrame() throws {
+        let directory = try TempDirectory("rawpipe")
+        let source = try Self.source(Self.options(directory))
+        #expect(source.displayName.hasPrefix("rawpipe \(directory.path)/cam.yuv 64x48@25"))
+        let path = directory.file("cam.yuv")
+        #expect(mkfifo(path, 0o600) == 0)
+        Self.write(path, [Self.frame(1), Self.frame(2), Self.frame(3) + Array(Self.frame(4).prefix(100))])
+        let streams = try source.open()
+        defer { source.close() }
+        #expect(streams.count == 1)
+        #expect(streams[0].codec == "rawvideo" && streams[0].pixelFormat == "yuv420p" && streams[0].width == 64)
+        #expect(streams[0].timeBase == Rational(1, 1_000_000) && streams[0].frameRate == Rational(25, 1))
+
+        var packets: [MediaPacket] = []
+        let error = #expect(throws: RelayError.self) {
+            while let packet = try source.read() { packets.append(packet) }
+        }
+        #expect(packets.map { $0.data.first } == [1, 2, 3])
+        #expect(packets.allSatisfy { $0.data.count == Self.frameBytes && $0.isKeyframe && $0.duration == 40_000 })
+        #expect(zip(packets, packets.dropFirst()).allSatisfy { $0.pts! < $1.pts! })
+        #expect(error?.errorClass == .source)
+        #expect(
+            error?.message
+                == "rawpipe: writer closed \(path) (video); the last 100 bytes, a partial video chunk, were discarded")
+    }
+
+    /// relaygate makes missing FIFOs (0660) and refuses a path that is something else.
+    @Test func createsMissingFIFOsAndRefusesOtherFiles() throws {
+        let directory = try TempDirectory("rawpipe")
+        let source = try Self.source(Self.options(directory, audio: true, openTimeout: .milliseconds(300)))
+        let started = ContinuousClock.now
+        #expect(throws: RelayError(.source, "rawpipe: no writer sent data on \(directory.path)/cam.yuv, \(directory.path)/cam.pcm within 300ms")) {
+            _ = try source.open()
+        }
+        source.close()
+        #expect(ContinuousClock.now - started < .seconds(2))
+        for name in ["cam.yuv", "cam.pcm"] {
+            var info = stat()
+            #expect(lstat(directory.file(name), &info) == 0)
+            #expect(info.st_mode & S_IFMT == S_IFIFO && info.st_mode & 0o777 == 0o660)
+        }
+
+        let other = try TempDirectory("rawpipe")
+        try other.write("cam.yuv", "not a pipe")
+        let refused = try Self.source(Self.options(other))
+        #expect(throws: RelayError(.source, "rawpipe: \(other.path)/cam.yuv exists and is not a named pipe (FIFO)")) {
+            _ = try refused.open()
+        }
+        refused.close()
+    }
+
+    /// A relay that stops while waiting for a writer is not held up by the open timeout.
+    @Test func stopEndsTheWaitForAWriter() throws {
+        let directory = try TempDirectory("rawpipe")
+        let stop = StopSignal()
+        let source = try Self.source(Self.options(directory, openTimeout: .seconds(30)), stop: stop)
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.3)
+            stop.raise()
+        }
+        let started = ContinuousClock.now
+        #expect(throws: RelayError.self) { _ = try source.open() }
+        source.close()
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+
+    /// A writer far ahead of a slow reader: the queue keeps the newest frames, the rest are
+    /// dropped and counted, and what is read is still in order.
+    @Test func aFastWriterIsBoundedAndDropsAreCounted() throws {
+        let directory = try TempDirectory("rawpipe")
+        let source = try Self.source(Self.options(directory))
+        let path = directory.file("cam.yuv")
+        #expect(mkfifo(path, 0o600) == 0)
+        Self.write(path, (0..<100).map { Self.frame(UInt8($0)) })
+        _ = try source.open()
+        defer { source.close() }
+        Thread.sleep(forTimeInterval: 0.5)
+        var values: [UInt8] = []
+        #expect(throws: RelayError.self) {
+            while let packet = try source.read() { values.append(packet.data[0]) }
+        }
+        // 200 ms at 25 fps: 5 frames fit.
+        #expect(values == Array(95..<100))
+        #expect(source.droppedPackets == 95)
+    }
+
+    /// Declared clock: pts count frames and samples, streams come out merged in time order
+    /// and no sooner than real time; once both writers are gone, the queues drain first.
+    @Test func declaredClockPacesAndMerges() throws {
+        let directory = try TempDirectory("rawpipe")
+        let source = try Self.source(Self.options(directory, audio: true, clock: .declared, queue: .seconds(2)))
+        let video = directory.file("cam.yuv"), audio = directory.file("cam.pcm")
+        #expect(mkfifo(video, 0o600) == 0 && mkfifo(audio, 0o600) == 0)
+        // 0.4 s of video and 0.44 s of audio, written 4 times faster than real time.
+        Self.write(video, (0..<10).map { Self.frame(UInt8($0)) }, pause: .milliseconds(10))
+        Self.write(audio, (0..<22).map { _ in [UInt8](repeating: 0, count: 960 * 4) }, pause: .milliseconds(5))
+        let streams = try source.open()
+        defer { source.close() }
+        #expect(streams.map(\.timeBase) == [Rational(1, 25), Rational(1, 48000)])
+        #expect(streams[1].codec == "pcm_s16le" && streams[1].frameSize == 960 && streams[1].channels == 2)
+        let started = ContinuousClock.now
+        var packets: [MediaPacket] = []
+        let error = #expect(throws: RelayError.self) {
+            while let packet = try source.read() { packets.append(packet) }
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.message == "rawpipe: writer closed \(video) (video)")
+        #expect(packets.filter { $0.streamIndex == 0 }.map(\.pts) == (0..<10).map { Int64($0) })
+        // Both writers are gone, so everything received still goes out.
+        #expect(packets.filter { $0.streamIndex == 1 }.map(\.pts) == (0..<22).map { Int64($0 * 960) })
+        let seconds = packets.map { Double($0.pts!) / ($0.streamIndex == 0 ? 25 : 48000) }
+        #expect(seconds == seconds.sorted())
+        #expect(source.droppedPackets == 0)
+        // The last packet is due at 0.42 s.
+        #expect(elapsed > .milliseconds(400) && elapsed < .milliseconds(900), "\(elapsed)")
+    }
+}
