@@ -1,0 +1,40 @@
+public import Foundation
+
+/// One fact about a relay worth keeping: the supervisor reports these, a recorder keeps them
+/// (PostgreSQL, or nowhere). Times are wall-clock: they end up in the database.
+public struct RelayRecord: Sendable, Equatable {
+    public enum Event: Sendable, Equatable {
+        /// The relay became active: buyers can watch at `playbackURL` (the first output's).
+        case started(playbackURL: String?, platform: String?)
+        /// Any state change, with why (`reason`) and what went wrong (`detail`, secrets masked).
+        case transition(from: RelayState?, to: RelayState, reason: String?, detail: String?)
+        /// A periodic sample while the relay runs.
+        case metrics(bitrateKbps: Double, fps: Double, health: RelayHealth)
+        /// The relay ended for good (stopped on request, or removed by a reload).
+        case stopped(reason: String)
+    }
+
+    public var channel: String
+    public var route: String
+    public var time: Date
+    public var event: Event
+
+    public init(channel: String, route: String, time: Date = Date(), event: Event) {
+        self.channel = channel
+        self.route = route
+        self.time = time
+        self.event = event
+    }
+}
+
+/// Keeps `RelayRecord`s. Must return quickly and never block the caller (the supervisor's
+/// actor): a durable recorder queues and writes on its own thread.
+public protocol RelayRecorder: Sendable {
+    func record(_ record: RelayRecord)
+}
+
+/// Keeps nothing: a gateway without a database.
+public struct DiscardingRecorder: RelayRecorder {
+    public init() {}
+    public func record(_ record: RelayRecord) {}
+}
