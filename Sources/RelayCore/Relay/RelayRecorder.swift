@@ -15,12 +15,16 @@ public struct RelayRecord: Sendable, Equatable {
     }
 
     public var channel: String
+    /// The channel's row id in the backend's `channels` table: the route pattern's
+    /// `channelId` capture when it is an integer (`seller_{channelId}` → 42 for "seller_42").
+    public var channelID: Int64?
     public var route: String
     public var time: Date
     public var event: Event
 
-    public init(channel: String, route: String, time: Date = Date(), event: Event) {
+    public init(channel: String, channelID: Int64?, route: String, time: Date = Date(), event: Event) {
         self.channel = channel
+        self.channelID = channelID
         self.route = route
         self.time = time
         self.event = event
