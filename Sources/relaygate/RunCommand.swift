@@ -14,6 +14,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Config directory (relaygate.yaml and conf.d/).")
     var config: String = "/etc/relaygate"
 
+    @Option(help: "Write the gateway's pid here (for `relaygate reload`); removed at exit.")
+    var pidFile: String?
+
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let loader = ConfigLoader(registry: CompiledPlugins.registry)
@@ -25,6 +28,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let logger = LogSetup.bootstrap(level: initial.settings.logLevel)
+        if let pidFile {
+            do { try PidFile.write(pidFile) } catch {
+                logger.critical("\(error)")
+                throw ExitCode(1)
+            }
+        }
+        defer { if let pidFile { PidFile.remove(pidFile) } }
         let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
         logger.info(
             "relaygate \(Relaygate.version) starting",

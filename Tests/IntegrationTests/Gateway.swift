@@ -22,13 +22,20 @@ final class Gateway: @unchecked Sendable {
             """)
         try config.write("conf.d/30-routes.yaml", routes)
         child = try ChildProcess(
-            RelaygateBinary.path, ["run", "--config", config.path], logDirectory: config.path, name: "relaygate")
+            RelaygateBinary.path, ["run", "--config", config.path, "--pid-file", "\(config.path)/relaygate.pid"],
+            logDirectory: config.path, name: "relaygate")
     }
 
     /// Worker processes of this gateway, found by the supervisor pid on their command line.
     var workers: [(pid: Int32, cmdline: String)] { processes(containing: "--supervisor-pid \(child.pid) ") }
 
     var log: String { child.stderr }
+
+    /// `relaygate reload` against this gateway's config directory and pid file.
+    func reload() throws -> (status: Int32, stdout: String, stderr: String) {
+        try runProgram(
+            RelaygateBinary.path, ["reload", "--config", config.path, "--pid-file", "\(config.path)/relaygate.pid"])
+    }
 }
 
 /// A pull route from nginx's `src/<source>` to platform `nginx` as channel `<channel>`.
