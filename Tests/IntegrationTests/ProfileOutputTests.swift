@@ -12,7 +12,7 @@ struct ProfileOutputTests {
         var width: Int
         var height: Int
         var bitrate: Int
-        /// The source differs per profile so that each also covers a frame-rate conversion.
+        /// Sources of 30, 60 and 25 fps: the 720p and 480p cases also judge frame-rate conversion.
         var source: (width: Int, height: Int, fps: Int, bitrate: String)
         var testDescription: String { "\(profile) from \(source.width)x\(source.height)@\(source.fps)" }
     }
