@@ -107,14 +107,24 @@ public final class Demuxer {
                 count = size
             }
             let pts = raw.pointee.pts, dts = raw.pointee.dts
-            return MediaPacket(
+            var media = MediaPacket(
                 streamIndex: indexMap[libavIndex],
                 pts: pts == Demuxer.noTimestamp ? nil : pts,
                 dts: dts == Demuxer.noTimestamp ? nil : dts,
                 duration: raw.pointee.duration,
                 isKeyframe: raw.pointee.flags & AV_PKT_FLAG_KEY != 0,
                 data: data)
+            media.discardSamples = Self.discardSamples(raw)
+            return media
         }
+    }
+
+    /// libav's skip-samples side data: little-endian 32-bit start and end counts.
+    private static func discardSamples(_ raw: UnsafeMutablePointer<AVPacket>) -> (start: UInt32, end: UInt32) {
+        var size = 0
+        guard let side = av_packet_get_side_data(raw, AV_PKT_DATA_SKIP_SAMPLES, &size), size >= 8 else { return (0, 0) }
+        let word = { (offset: Int) in (0..<4).reduce(UInt32(0)) { $0 | UInt32(side[offset + $1]) << (8 * $1) } }
+        return (word(0), word(4))
     }
 
     /// Seeks back to the start (for looping a file). Throws if the input cannot seek.

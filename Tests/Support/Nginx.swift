@@ -74,6 +74,21 @@ public final class Nginx: @unchecked Sendable {
             .sorted { sequence($0) < sequence($1) }
     }
 
+    /// All of stream `name` as nginx received it, once its publisher has gone: the HLS
+    /// segments joined with `concat:` for ffprobe. (The live playlist has no end marker, so
+    /// ffprobe would read it as live, from its last segments only, waiting for more.)
+    public func recording(_ name: String) async throws -> String {
+        // nginx closes the last segment when the publisher disconnects.
+        let ended = await eventually(timeout: .seconds(10)) {
+            let sessions = publishSessions(name)
+            return !sessions.isEmpty && sessions.allSatisfy { $0.ended }
+        }
+        guard ended else { throw TestFailure("stream \(name) is still published:\n\(errorLog)") }
+        let files = segments(name).map { "\(prefix.path)/hls/\($0)" }
+        guard !files.isEmpty else { throw TestFailure("nginx wrote no HLS segments for \(name)") }
+        return "concat:" + files.joined(separator: "|")
+    }
+
     private func sequence(_ file: String) -> Int {
         Int(file.split(separator: "-").last?.dropLast(3) ?? "") ?? -1
     }

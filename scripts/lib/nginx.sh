@@ -1,13 +1,14 @@
 # Shared by the demo and the benchmark: a private nginx-rtmp in its own prefix.
-# usage: nginx_start PREFIX RTMP_PORT HTTP_PORT   (HLS under http://127.0.0.1:HTTP_PORT/hls/)
+# usage: nginx_start PREFIX RTMP_PORT HTTP_PORT   (HLS under http://127.0.0.1:HTTP_PORT/hls/;
+#        what is published to app `rec` is kept as PREFIX/rec/NAME.flv)
 #        nginx_stop PREFIX
 
 nginx_start() {
   local prefix=$1 rtmp_port=$2 http_port=$3
-  mkdir -p "$prefix/hls" "$prefix/logs" "$prefix/tmp"
+  mkdir -p "$prefix/hls" "$prefix/rec" "$prefix/logs" "$prefix/tmp"
   # nginx's workers run as nobody when started as root; they write the HLS files.
   chmod 755 "$prefix"
-  chmod 777 "$prefix/hls"
+  chmod 777 "$prefix/hls" "$prefix/rec"
   cat > "$prefix/nginx.conf" <<CONF
 load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
 worker_processes 1;
@@ -21,6 +22,11 @@ rtmp {
     application live {
       live on; record off;
       hls on; hls_path $prefix/hls; hls_fragment 2s; hls_playlist_length 12s;
+    }
+    # The transcode benchmark judges exactly what each tool sent.
+    application rec {
+      live on;
+      record all; record_path $prefix/rec; record_unique off;
     }
   }
 }

@@ -38,6 +38,18 @@ public final class Decoder {
         raw.pointee.dts = input.dts ?? relaygate_nopts_value()
         raw.pointee.duration = input.duration
         if input.isKeyframe { raw.pointee.flags |= AV_PKT_FLAG_KEY }
+        // Without this an MP4's AAC priming comes out as audio, 21 ms before the first picture.
+        if input.discardSamples != (0, 0) {
+            guard let side = av_packet_new_side_data(raw, AV_PKT_DATA_SKIP_SAMPLES, 10) else {
+                throw AVError(code: relaygate_averror(ENOMEM), operation: "av_packet_new_side_data", target: target)
+            }
+            for i in 0..<4 {
+                side[i] = UInt8(truncatingIfNeeded: input.discardSamples.start >> (8 * i))
+                side[4 + i] = UInt8(truncatingIfNeeded: input.discardSamples.end >> (8 * i))
+            }
+            side[8] = 0
+            side[9] = 0
+        }
         let status = avcodec_send_packet(context.raw, raw)
         if status == AVError.again { return false }
         // A damaged packet is skipped, as players do; the next keyframe recovers.

@@ -13,6 +13,9 @@ public struct MediaPacket: Sendable {
     /// switching between copying and encoding): the new extradata (avcC, AudioSpecificConfig),
     /// which FLV sends as a new sequence header before this packet.
     public var newExtradata: [UInt8]?
+    /// Decoded audio samples to drop from the start and the end of this packet's output: the
+    /// encoder priming and padding a container marks (an MP4 edit list). Only decoders use it.
+    public var discardSamples: (start: UInt32, end: UInt32) = (0, 0)
 
     public init(
         streamIndex: Int, pts: Int64?, dts: Int64?, duration: Int64 = 0, isKeyframe: Bool, data: [UInt8],
