@@ -79,7 +79,7 @@ final class AutoTranscoder: MediaTranscoder {
             report("transcoding: " + declaredProblems.joined(separator: "; "))
             return encoder.outputs
         }
-        report("probing: judging the source's keyframes and bitrate over \(options.video.gopMs / 1000) s")
+        report("probing: judging the source's keyframes and bitrate over \(DurationText.format(.milliseconds(options.video.gopMs)))")
         var outputs = [video]
         if let audio { outputs.append(audio) }
         return outputs.enumerated().map { index, info in
