@@ -103,7 +103,8 @@ let package = Package(
         ),
         // RelayStore against a private real PostgreSQL per test.
         .testTarget(
-            name: "RelayStoreTests", dependencies: ["RelayStore", "RelayCore", "TestSupport"],
+            name: "RelayStoreTests",
+            dependencies: ["RelayStore", "RelayCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.
