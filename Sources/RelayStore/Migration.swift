@@ -8,6 +8,14 @@ public struct Migration: Sendable, Equatable {
     public var up: String
     public var down: String
 
+    /// `001_add_relay_fields`: how output and errors name it.
+    public var label: String { Self.label(version, name) }
+
+    public static func label(_ version: Int, _ name: String) -> String {
+        let digits = String(version)
+        return String(repeating: "0", count: max(0, 3 - digits.count)) + digits + "_" + name
+    }
+
     static let upMarker = "-- migrate:up"
     static let downMarker = "-- migrate:down"
 

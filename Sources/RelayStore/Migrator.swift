@@ -68,7 +68,7 @@ public final class Migrator {
             guard let latest = try appliedMigrations().last else { return nil }
             guard let migration = migrations.first(where: { $0.version == latest.version }) else {
                 throw PostgresError(
-                    .migration, "migration \(latest.version)_\(latest.name) is applied but its file is missing; cannot revert it")
+                    .migration, "migration \(Migration.label(latest.version, latest.name)) is applied but its file is missing; cannot revert it")
             }
             try run(migration.down, of: migration, direction: "down")
             try connection.execute("DELETE FROM schema_migrations WHERE version = $1", parameters: [String(migration.version)])
@@ -82,7 +82,7 @@ public final class Migrator {
             try connection.executeScript(sql)
         } catch {
             throw PostgresError(
-                error.kind, "migration \(migration.version)_\(migration.name) (\(direction)): \(error.message)",
+                error.kind, "migration \(migration.label) (\(direction)): \(error.message)",
                 sqlState: error.sqlState)
         }
     }

@@ -16,11 +16,13 @@ public final class PostgresConnection {
     public init(url: DatabaseURL, connectTimeout: Int = 5) throws(PostgresError) {
         self.url = url
         // Keywords before `dbname`: the expanded URL comes later and wins where it sets the same.
-        // Keepalives make a silently vanished server show up as a broken connection.
+        // Keepalives and tcp_user_timeout make a silently vanished server a broken connection
+        // (within ~30 s) instead of a write that hangs for the kernel's default of minutes.
         let parameters: [(String, String)] = [
             ("connect_timeout", String(max(connectTimeout, 2))),
             ("application_name", "relaygate"),
             ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
+            ("tcp_user_timeout", "15000"),
             ("options", "-c TimeZone=UTC"),
             ("dbname", url.raw),
         ]

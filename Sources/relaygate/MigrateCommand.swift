@@ -38,29 +38,24 @@ struct MigrateCommand: ParsableCommand {
             switch action {
             case .up:
                 let applied = try migrator.up()
-                for migration in applied { print("applied \(Self.label(migration.version, migration.name))") }
+                for migration in applied { print("applied \(migration.label)") }
                 if applied.isEmpty { print("\(url.redacted): up to date") }
             case .down:
                 if let reverted = try migrator.down() {
-                    print("reverted \(Self.label(reverted.version, reverted.name))")
+                    print("reverted \(reverted.label)")
                 } else {
                     print("\(url.redacted): no migration is applied")
                 }
             case .status:
                 for entry in try migrator.status() {
                     let state = entry.appliedAt.map { "applied \($0)" } ?? "pending"
-                    print("\(Self.label(entry.version, entry.name))  \(state)\(entry.fileMissing ? " (file missing)" : "")")
+                    print("\(Migration.label(entry.version, entry.name))  \(state)\(entry.fileMissing ? " (file missing)" : "")")
                 }
             }
         } catch let error as PostgresError {
             printError("relaygate migrate \(action.rawValue): \(error)")
             throw ExitCode(1)
         }
-    }
-
-    static func label(_ version: Int, _ name: String) -> String {
-        let digits = String(version)
-        return String(repeating: "0", count: max(0, 3 - digits.count)) + digits + "_" + name
     }
 
     private func resolveURL() throws -> DatabaseURL {

@@ -136,7 +136,7 @@ import Testing
         let migrator = Migrator(connection: connection, migrations: [broken])
         let error = #expect(throws: PostgresError.self) { try migrator.up() }
         #expect(error?.message.contains("relation \"nowhere\" does not exist") == true)
-        #expect(error?.message.hasPrefix("migration 1_broken (up): ") == true)
+        #expect(error?.message.hasPrefix("migration 001_broken (up): ") == true)
         #expect(error?.sqlState == "42P01")
         #expect(try !Self.exists(postgres, "half"))
         #expect(try migrator.status().first?.appliedAt == nil)
