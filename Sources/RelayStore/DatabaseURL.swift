@@ -26,16 +26,19 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         return message
     }
 
-    /// The password of `postgres://user:password@host/db` (percent-decoded) or `password=…`.
+    /// The password of `postgres://user:password@host/db` (percent-decoded), or of a
+    /// `password=` parameter (URL query or `key=value` text).
     var password: String? {
         if let schemeEnd = raw.range(of: "://") {
-            let rest = raw[schemeEnd.upperBound...]
-            let authority = rest.prefix { $0 != "/" && $0 != "?" }
-            guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return nil }
-            let encoded = String(authority[authority.index(after: colon)..<at])
-            return encoded.removingPercentEncoding ?? encoded
+            let authority = raw[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                let encoded = String(authority[authority.index(after: colon)..<at])
+                return encoded.removingPercentEncoding ?? encoded
+            }
         }
         guard let range = raw.range(of: "password=") else { return nil }
-        return String(raw[range.upperBound...].prefix { $0 != " " }).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        let value = raw[range.upperBound...].prefix { $0 != " " && $0 != "&" }
+        let text = String(value).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        return text.removingPercentEncoding ?? text
     }
 }

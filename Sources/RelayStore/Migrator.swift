@@ -96,6 +96,19 @@ public final class Migrator {
                 applied_at timestamp NOT NULL DEFAULT now()
             )
             """)
+        // Another tool's table of the same name would fail later with a puzzling message.
+        let columns = try connection.execute(
+            """
+            SELECT column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'schema_migrations'
+            """
+        ).rows.compactMap { $0.first ?? nil }
+        let missing = ["version", "name", "applied_at"].filter { !columns.contains($0) }
+        guard missing.isEmpty else {
+            throw PostgresError(
+                .migration,
+                "table schema_migrations exists but is not relaygate's: it lacks \(missing.joined(separator: ", "))")
+        }
     }
 
     private func lock() throws(PostgresError) {

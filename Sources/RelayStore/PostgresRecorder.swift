@@ -43,14 +43,14 @@ public final class PostgresRecorder: RelayRecorder, @unchecked Sendable {
     public func record(_ record: RelayRecord) {
         shared.condition.lock()
         let dropped = shared.queue.push(record)
-        var report: (dropped: Int, total: Int)?
+        var report: (dropped: Int, total: Int, limit: Int)?
         if dropped != nil {
             shared.dropped += 1
             shared.droppedSinceReport += 1
             let now = ContinuousClock.now
             // One warning per 10 s at most: an outage can overflow at every sample.
             if shared.lastDropReport.map({ now - $0 >= .seconds(10) }) ?? true {
-                report = (shared.droppedSinceReport, shared.dropped)
+                report = (shared.droppedSinceReport, shared.dropped, shared.queue.limit)
                 shared.droppedSinceReport = 0
                 shared.lastDropReport = now
             }
@@ -59,7 +59,7 @@ public final class PostgresRecorder: RelayRecorder, @unchecked Sendable {
         shared.condition.unlock()
         if let report {
             logger.warning(
-                "database queue full (\(shared.queue.limit) records): dropped \(report.dropped) record(s), \(report.total) in all; oldest metrics samples go first")
+                "database queue full (\(report.limit) records): dropped \(report.dropped) record(s), \(report.total) in all; oldest metrics samples go first")
         }
     }
 

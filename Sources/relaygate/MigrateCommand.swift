@@ -5,7 +5,7 @@ import RelayStore
 
 /// `relaygate migrate up|down|status`: the PostgreSQL schema. Exit 0, or 1 with
 /// PostgreSQL's own error text on stderr (the URL's password never shown).
-struct MigrateCommand: ParsableCommand {
+struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply (up), revert the latest (down) or list (status) database migrations.")
@@ -29,9 +29,16 @@ struct MigrateCommand: ParsableCommand {
             discussion: "Default: \(MigrationsDirectory.installed) when it exists, else the repository's migrations/."))
     var migrations: String?
 
-    func run() throws {
+    func run() async throws {
+        let (action, config, databaseURL, migrations) = (action, config, databaseURL, migrations)
+        try await DedicatedThread.run(name: "relaygate-migrate") {
+            try Self.perform(action, config: config, databaseURL: databaseURL, migrations: migrations)
+        }
+    }
+
+    private static func perform(_ action: Action, config: String, databaseURL: String?, migrations: String?) throws {
         do {
-            let url = try resolveURL()
+            let url = try resolveURL(config: config, databaseURL: databaseURL)
             let directory = migrations ?? MigrationsDirectory.default()
             let migrator = Migrator(
                 connection: try PostgresConnection(url: url), migrations: try Migration.load(directory: directory))
@@ -58,7 +65,7 @@ struct MigrateCommand: ParsableCommand {
         }
     }
 
-    private func resolveURL() throws -> DatabaseURL {
+    private static func resolveURL(config: String, databaseURL: String?) throws -> DatabaseURL {
         if let databaseURL { return DatabaseURL(databaseURL) }
         let loaded: GatewayConfig
         do {

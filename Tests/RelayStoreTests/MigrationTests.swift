@@ -142,6 +142,15 @@ import Testing
         #expect(try migrator.status().first?.appliedAt == nil)
     }
 
+    @Test func anotherToolsSchemaMigrationsTableIsNamed() async throws {
+        let postgres = try await Postgres()
+        try postgres.psql("CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL)")
+        let connection = try PostgresConnection(url: DatabaseURL(postgres.url))
+        let migrator = Migrator(connection: connection, migrations: try Migration.load(directory: repositoryMigrations))
+        let error = #expect(throws: PostgresError.self) { try migrator.up() }
+        #expect(error?.message == "table schema_migrations exists but is not relaygate's: it lacks name, applied_at")
+    }
+
     @Test func migrationFilesNeedBothSectionsInOrder() throws {
         #expect(throws: PostgresError.self) { try Migration(file: "001_x.sql", text: "-- migrate:up\nSELECT 1;\n") }
         #expect(throws: PostgresError.self) {
