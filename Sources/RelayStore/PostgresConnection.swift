@@ -33,7 +33,7 @@ public final class PostgresConnection {
         }
         guard let connection else { throw PostgresError(.connection, "libpq could not allocate a connection") }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = url.scrub(Self.trimmed(PQerrorMessage(connection)))
+            let message = url.scrub(Self.oneLine(Self.trimmed(PQerrorMessage(connection))))
             PQfinish(connection)
             throw PostgresError(.connection, "cannot connect to \(url.redacted): \(message)")
         }
@@ -54,9 +54,7 @@ public final class PostgresConnection {
         let result = Self.withOptionalCStrings(parameters) { values in
             PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
-        guard let result else {
-            throw PostgresError(isOpen ? .query : .connection, url.scrub(Self.trimmed(PQerrorMessage(connection))))
-        }
+        guard let result else { throw failureWithoutResult() }
         let owner = ResultOwner(result)
         try check(owner)
         return owner.rows()
@@ -69,15 +67,16 @@ public final class PostgresConnection {
         if message.isEmpty { message = Self.trimmed(PQerrorMessage(connection)) }
         // Class 08 (connection exception) and 57P (shutdown) mean: try again later.
         let lost = !isOpen || failure.sqlState?.hasPrefix("08") == true || failure.sqlState?.hasPrefix("57P") == true
-        throw PostgresError(lost ? .connection : .query, url.scrub(message), sqlState: failure.sqlState)
+        // A statement's error keeps its lines (LINE 1: … and the caret under it); libpq's
+        // connection messages read better as one log line.
+        throw PostgresError(
+            lost ? .connection : .query, url.scrub(lost ? Self.oneLine(message) : message), sqlState: failure.sqlState)
     }
 
     /// Runs a script of several statements without parameters (a migration file). Only for
     /// trusted SQL text from disk: values always go through `execute(_:parameters:)`.
     public func executeScript(_ sql: String) throws(PostgresError) {
-        guard let result = PQexec(connection, sql) else {
-            throw PostgresError(isOpen ? .query : .connection, url.scrub(Self.trimmed(PQerrorMessage(connection))))
-        }
+        guard let result = PQexec(connection, sql) else { throw failureWithoutResult() }
         try check(ResultOwner(result))
     }
 
@@ -92,6 +91,15 @@ public final class PostgresConnection {
             if isOpen { _ = try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// libpq returned no result at all: out of memory, or the connection is gone.
+    private func failureWithoutResult() -> PostgresError {
+        PostgresError(isOpen ? .query : .connection, url.scrub(Self.oneLine(Self.trimmed(PQerrorMessage(connection)))))
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
     static func trimmed(_ text: UnsafePointer<CChar>?) -> String {

@@ -85,13 +85,24 @@ public final class PostgresRecorder: RelayRecorder, @unchecked Sendable {
     /// Records still queued then are logged as lost. Returns whether everything was written.
     public func shutdown(timeout: Duration) async -> Bool {
         let flushed = await flush(timeout: timeout)
+        let (left, unreported, dropped) = shared.locked { shared in
+            shared.stopping = true
+            shared.condition.broadcast()
+            return (shared.queue.count, shared.droppedSinceReport, shared.dropped)
+        }
+        if unreported > 0 { logger.warning("database queue overflowed: \(unreported) more record(s) dropped, \(dropped) in all") }
+        if left > 0 { logger.error("database writer stopped with \(left) record(s) not written") }
+        return flushed
+    }
+
+    /// Without `shutdown`, the writer thread would outlive us: stop it (what is queued is lost, and said so).
+    deinit {
         let left = shared.locked { shared in
             shared.stopping = true
             shared.condition.broadcast()
             return shared.queue.count
         }
-        if left > 0 { logger.error("database writer stopped with \(left) record(s) not written") }
-        return flushed
+        if left > 0 { logger.error("database recorder released with \(left) record(s) not written") }
     }
 
     /// State shared by callers and the writer thread.

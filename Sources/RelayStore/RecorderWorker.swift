@@ -77,11 +77,16 @@ extension PostgresRecorder {
                 try writer.prepare(fresh)
                 connection = fresh
                 delay = reconnectDelay.lowerBound
-                let pending = shared.locked { shared in
+                let (pending, unreported, dropped) = shared.locked { shared in
                     shared.connected = true
-                    return shared.queue.count
+                    defer { shared.droppedSinceReport = 0 }
+                    return (shared.queue.count, shared.droppedSinceReport, shared.dropped)
                 }
                 logger.info("database connected (\(url.redacted)); writing \(pending) queued record(s)")
+                // Drops after the last rate-limited warning are told here, so none go unmentioned.
+                if unreported > 0 {
+                    logger.warning("database queue overflowed while unreachable: \(unreported) more record(s) dropped, \(dropped) in all")
+                }
                 return fresh
             } catch {
                 logFailure("database unavailable, relay records are queued: \(error)")
