@@ -15,7 +15,10 @@ extension PostgresRecorder {
         private let writer: RecordWriter
         private var connection: PostgresConnection?
         private var delay: Duration
-        private var lastFailureLog: ContinuousClock.Instant?
+        /// When each kind of failure was last logged.
+        private var lastFailureLog: [FailureKind: ContinuousClock.Instant] = [:]
+
+        private enum FailureKind { case unavailable, refused }
 
         init(url: DatabaseURL, shared: Shared, logger: Logger, reconnectDelay: ClosedRange<Duration>, connectTimeout: Int) {
             self.url = url
@@ -40,7 +43,7 @@ extension PostgresRecorder {
                     lost(error)
                 } catch {
                     writer.forgetChannels()
-                    logFailure("database refused a record of \(record.channel) (skipped): \(error)")
+                    logFailure(.refused, "database refused a record of \(record.channel) (skipped): \(error)")
                     finish(failed: true)
                 }
             }
@@ -89,7 +92,7 @@ extension PostgresRecorder {
                 }
                 return fresh
             } catch {
-                logFailure("database unavailable, relay records are queued: \(error)")
+                logFailure(.unavailable, "database unavailable, relay records are queued: \(error)")
                 return nil
             }
         }
@@ -113,10 +116,10 @@ extension PostgresRecorder {
         }
 
         /// An error at most every 10 s while the same trouble lasts (one per retry would flood the log).
-        private func logFailure(_ message: String) {
+        private func logFailure(_ kind: FailureKind, _ message: String) {
             let now = ContinuousClock.now
-            guard lastFailureLog.map({ now - $0 >= .seconds(10) }) ?? true else { return }
-            lastFailureLog = now
+            guard lastFailureLog[kind].map({ now - $0 >= .seconds(10) }) ?? true else { return }
+            lastFailureLog[kind] = now
             logger.error("\(message)")
         }
     }
