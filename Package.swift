@@ -36,6 +36,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Domain vocabulary and the plugin API. No C, no sockets.
         .target(
@@ -57,11 +58,17 @@ let package = Package(
             dependencies: ["RelayCore", "RelayConfig", "CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Relay state in PostgreSQL: connection, migrations, the queued recorder (libpq inside).
+        .target(
+            name: "RelayStore",
+            dependencies: ["RelayCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The composition root: CLI, compiled-in plugin list.
         .executableTarget(
             name: "relaygate",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "MediaEngine",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ] + plugins.map { .target(name: $0.name) },
@@ -92,6 +99,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RawPipeSourceTests", dependencies: ["RawPipeSource", "RelayCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // RelayStore against a private real PostgreSQL per test.
+        .testTarget(
+            name: "RelayStoreTests",
+            dependencies: ["RelayStore", "RelayCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.

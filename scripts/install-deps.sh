@@ -7,6 +7,7 @@ packages=(
   pkg-config ca-certificates curl procps
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libyaml-dev
+  libpq-dev postgresql
   ffmpeg nginx libnginx-mod-rtmp
 )
 
@@ -25,3 +26,5 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 # The Debian nginx package starts a system nginx on port 80; tests and the demo run their
 # own instances, so leave it alone but make sure it is not what we talk to.
+# Likewise the postgresql package creates and starts a cluster on port 5432: tests start
+# their own PostgreSQL 15 (/usr/lib/postgresql/15/bin) on free ports and never use it.

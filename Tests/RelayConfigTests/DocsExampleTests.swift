@@ -35,11 +35,14 @@ import Testing
         #expect(files.count == 4)
         let directory = try temporaryConfig(files)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = try ConfigLoader(registry: testRegistry, environment: ["YOUTUBE_STREAM_KEY": "k-123"])
+        let config = try ConfigLoader(registry: testRegistry, environment: [
+            "YOUTUBE_STREAM_KEY": "k-123", "DATABASE_URL": "postgres://relay:pw@127.0.0.1:5432/relay",
+        ])
             .load(directory: directory)
         #expect(config.routes.map(\.name) == ["sellers", "lobby"])
         #expect(config.staticRoutes.map(\.name) == ["lobby"])
         #expect(Set(config.profiles.keys) == Set(BuiltinProfiles.names + ["smooth"]))
         #expect(Set(config.platforms.keys) == ["local", "youtube"])
+        #expect(config.settings.database?.url == "postgres://relay:pw@127.0.0.1:5432/relay")
     }
 }

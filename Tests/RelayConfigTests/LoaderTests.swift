@@ -77,6 +77,23 @@ import Testing
                     sinkQueuePackets: 64))
     }
 
+    @Test func databaseSectionIsReadWithDefaults() throws {
+        let minimal = try load(["relaygate.yaml": "database:\n  url: \"${DATABASE_URL}\"\n"], environment: [
+            "DATABASE_URL": "postgres://relay:pw@db:5432/relay"
+        ])
+        #expect(minimal.settings.database == DatabaseSettings(url: "postgres://relay:pw@db:5432/relay"))
+        #expect(minimal.settings.database?.metricsInterval == .seconds(10))
+        #expect(minimal.settings.database?.queueLimit == 10_000)
+
+        let full = try load([
+            "relaygate.yaml": "database: { url: \"postgresql://db/relay\", metrics_interval: 30s, queue_limit: 500 }\n"
+        ])
+        #expect(
+            full.settings.database
+                == DatabaseSettings(url: "postgresql://db/relay", metricsInterval: .seconds(30), queueLimit: 500))
+        #expect(try load(["relaygate.yaml": "log_level: info\n"]).settings.database == nil)
+    }
+
     @Test func userDefinedPassthroughReplacesTheBuiltIn() throws {
         let config = try load(["conf.d/10-profiles.yaml": "profiles:\n  passthrough: { type: passthrough, max_jump: 2s }\n"])
         let profile = try #require(config.profiles["passthrough"])

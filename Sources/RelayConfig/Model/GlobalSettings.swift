@@ -9,16 +9,20 @@ public struct GlobalSettings: Sendable, Equatable {
     public var stopTimeout: Duration
     public var restartDelay: Duration
     public var sinkQueuePackets: Int
+    /// nil: no database configured.
+    public var database: DatabaseSettings?
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
-        restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024
+        restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024,
+        database: DatabaseSettings? = nil
     ) {
         self.logLevel = logLevel
         self.statsInterval = statsInterval
         self.stopTimeout = stopTimeout
         self.restartDelay = restartDelay
         self.sinkQueuePackets = sinkQueuePackets
+        self.database = database
     }
 
     /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means defaults.
@@ -34,7 +38,8 @@ public struct GlobalSettings: Sendable, Equatable {
                 ?? defaults.stopTimeout,
             restartDelay: reader.optional("restart_delay", .duration(in: .zero...(.seconds(300))))
                 ?? defaults.restartDelay,
-            sinkQueuePackets: reader.optional("sink_queue_packets", .int(in: 16...100_000)) ?? defaults.sinkQueuePackets)
+            sinkQueuePackets: reader.optional("sink_queue_packets", .int(in: 16...100_000)) ?? defaults.sinkQueuePackets,
+            database: reader.node("database").flatMap { DatabaseSettings.decode($0, diagnostics: diagnostics) })
         reader.finish()
         return settings
     }

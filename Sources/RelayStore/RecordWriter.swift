@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import RelayCore
+
+/// Turns one `RelayRecord` into rows, in one transaction, on the recorder's thread:
+///
+/// - started: `channels` row → relay_status 'active', hls_playback_url, stream_mode 'hybrid',
+///   relay_started_at, streaming_platform; plus a `relay_events` row;
+/// - stopped: `channels` row → relay_status 'stopped', hls_playback_url NULL, stream_mode
+///   'agora-only'; plus a `relay_events` row;
+/// - transition: a `relay_events` row;
+/// - metrics: a `stream_metrics` row.
+///
+/// `channels` and `stream_metrics` need the record's channel id and an existing channel row.
+/// Without an id, only `relay_events` is written (one warning per channel). A missing row is
+/// inserted when our migration created `channels` (standalone: nobody else owns it), and
+/// otherwise skipped with one warning per channel.
+final class RecordWriter {
+    private let logger: Logger
+    /// Channel ids whose row is known to exist on this connection.
+    private var knownChannels: Set<Int64> = []
+    private var warned: Set<String> = []
+    private var standalone = false
+
+    init(logger: Logger) { self.logger = logger }
+
+    /// Called after each (re)connect: learns whether `channels` is ours.
+    func prepare(_ connection: PostgresConnection) throws(PostgresError) {
+        knownChannels = []
+        let owned = try connection.execute(
+            "SELECT to_regclass('relaygate_owned_objects') IS NOT NULL AS present").value(0, "present")
+        guard owned == "t" else {
+            standalone = false
+            return
+        }
+        standalone = try !connection.execute(
+            "SELECT 1 FROM relaygate_owned_objects WHERE object = 'table channels'").rows.isEmpty
+    }
+
+    func write(_ record: RelayRecord, on connection: PostgresConnection) throws(PostgresError) {
+        try connection.transaction { () throws(PostgresError) in
+            switch record.event {
+            case .started(let playbackURL, let platform):
+                if let id = try channelRow(record, connection) {
+                    try connection.execute(
+                        """
+                        UPDATE channels SET relay_status = 'active', hls_playback_url = $2, stream_mode = 'hybrid',
+                            relay_started_at = $3, streaming_platform = $4
+                        WHERE id = $1
+                        """, parameters: [String(id), playbackURL, Self.timestamp(record.time), platform])
+                }
+                try event(record, "started", from: nil, to: .active, reason: nil, detail: playbackURL, connection)
+            case .stopped(let reason):
+                if let id = try channelRow(record, connection) {
+                    try connection.execute(
+                        """
+                        UPDATE channels SET relay_status = 'stopped', hls_playback_url = NULL, stream_mode = 'agora-only'
+                        WHERE id = $1
+                        """, parameters: [String(id)])
+                }
+                try event(record, "stopped", from: nil, to: .stopped, reason: reason, detail: nil, connection)
+            case .transition(let from, let to, let reason, let detail):
+                try event(record, "transition", from: from, to: to, reason: reason, detail: detail, connection)
+            case .metrics(let bitrateKbps, _, let health):
+                if let id = try channelRow(record, connection) {
+                    try connection.execute(
+                        """
+                        INSERT INTO stream_metrics (channel_id, "timestamp", bitrate_kbps, relay_health)
+                        VALUES ($1, $2, $3, $4)
+                        """,
+                        parameters: [String(id), Self.timestamp(record.time), String(Int(bitrateKbps.rounded())), health.rawValue])
+                }
+            }
+        }
+    }
+
+    /// A write failed on a row (not the connection): forget what we believed about channels.
+    func forgetChannels() { knownChannels = [] }
+
+    private func event(
+        _ record: RelayRecord, _ kind: String, from: RelayState?, to: RelayState, reason: String?, detail: String?,
+        _ connection: PostgresConnection
+    ) throws(PostgresError) {
+        try connection.execute(
+            """
+            INSERT INTO relay_events (channel_id, channel, route, event, from_state, to_state, reason, detail, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            parameters: [
+                record.channelID.map { String($0) }, record.channel, record.route, kind, from?.rawValue, to.rawValue, reason,
+                detail, Self.timestamp(record.time),
+            ])
+    }
+
+    /// The channel's id when its row exists (or was just created in standalone mode).
+    private func channelRow(_ record: RelayRecord, _ connection: PostgresConnection) throws(PostgresError) -> Int64? {
+        guard let id = record.channelID else {
+            warnOnce(record.channel, "relay \(record.channel) has no channel id: only relay_events are written for it")
+            return nil
+        }
+        if knownChannels.contains(id) { return id }
+        let exists = try !connection.execute("SELECT 1 FROM channels WHERE id = $1", parameters: [String(id)]).rows.isEmpty
+        if !exists {
+            guard standalone else {
+                warnOnce(
+                    record.channel,
+                    "channel id \(id) (\(record.channel)) is not in the channels table: its relay state and metrics are not written")
+                return nil
+            }
+            try connection.execute(
+                "INSERT INTO channels (id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING", parameters: [String(id), record.channel])
+            // An explicit id bypasses the serial: move it past, so later inserts by others do not collide.
+            try connection.execute(
+                "SELECT setval(pg_get_serial_sequence('channels', 'id'), (SELECT max(id) FROM channels))")
+        }
+        knownChannels.insert(id)
+        return id
+    }
+
+    private func warnOnce(_ channel: String, _ message: String) {
+        guard warned.insert(channel).inserted else { return }
+        logger.warning("\(message)")
+    }
+
+    /// UTC, microseconds: what a `timestamp` (without time zone) column holds in a UTC session.
+    static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        let micros = Int(((date.timeIntervalSince1970 - Double(seconds)) * 1_000_000).rounded())
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        // micros may round up to 1_000_000; clamp rather than carry, a microsecond is noise here.
+        let fraction = pad(Int32(min(micros, 999_999)), 6)
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(fraction)"
+    }
+}
