@@ -1,0 +1,66 @@
+import Foundation
+import RelayCore
+
+/// Turns what the supervisor sees of its relays into `RelayRecord`s for the recorder: every
+/// state change, the moment a relay becomes active, a metrics sample per interval, and its
+/// final stop. Lives inside the supervisor actor, so it needs no locking of its own.
+struct RelayJournal {
+    private struct Seen {
+        var state: RelayState?
+        var startedRecorded = false
+        /// The outputs' total drop count at the previous sample (health judges new drops).
+        var droppedAtLastSample: Int64 = 0
+    }
+
+    let recorder: any RelayRecorder
+    private var seen: [RelayKey: Seen] = [:]
+
+    init(recorder: any RelayRecorder) { self.recorder = recorder }
+
+    /// A worker reported `stats`. `playback` is what buyers open (the first output's
+    /// playback URL) and the platform serving it, recorded when the relay becomes active.
+    mutating func observe(
+        _ spec: RelaySpec, stats: RelayStats, playback: (url: String?, platform: String?), reason: String? = nil
+    ) {
+        let key = RelayKey(spec)
+        var entry = seen[key] ?? Seen()
+        defer { seen[key] = entry }
+        guard entry.state != stats.state else { return }
+        recorder.record(
+            record(spec, .transition(from: entry.state, to: stats.state, reason: reason, detail: stats.lastError)))
+        entry.state = stats.state
+        if stats.state == .active, !entry.startedRecorded {
+            entry.startedRecorded = true
+            recorder.record(record(spec, .started(playbackURL: playback.url, platform: playback.platform)))
+        }
+    }
+
+    /// One metrics sample for each running relay.
+    mutating func sample(_ relays: [(spec: RelaySpec, stats: RelayStats)]) {
+        for (spec, stats) in relays {
+            let key = RelayKey(spec)
+            var entry = seen[key] ?? Seen()
+            let health = RelayHealth.assess(stats, droppedBefore: entry.droppedAtLastSample)
+            entry.droppedAtLastSample = stats.outputs.reduce(0) { $0 + $1.dropped }
+            seen[key] = entry
+            recorder.record(
+                record(spec, .metrics(bitrateKbps: stats.outputBitrateKbps, fps: stats.input.fps, health: health)))
+        }
+    }
+
+    /// The relay is gone for good (stopped on request, removed by a reload, gateway shutdown).
+    mutating func stopped(_ spec: RelaySpec, reason: String) {
+        let key = RelayKey(spec)
+        if let state = seen[key]?.state, state != .stopped {
+            recorder.record(record(spec, .transition(from: state, to: .stopped, reason: reason, detail: nil)))
+        }
+        recorder.record(record(spec, .stopped(reason: reason)))
+        seen[key] = nil
+    }
+
+    private func record(_ spec: RelaySpec, _ event: RelayRecord.Event) -> RelayRecord {
+        RelayRecord(
+            channel: spec.channel, channelID: spec.values["channelId"].flatMap { Int64($0) }, route: spec.route,
+            event: event)
+    }
+}
