@@ -9,16 +9,22 @@ public struct GlobalSettings: Sendable, Equatable {
     public var stopTimeout: Duration
     public var restartDelay: Duration
     public var sinkQueuePackets: Int
+    /// Most relays running at once (static and API-started); nil: no limit.
+    public var maxRelays: Int?
+    /// The control API; nil: off.
+    public var api: APISettings?
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
-        restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024
+        restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024, maxRelays: Int? = nil, api: APISettings? = nil
     ) {
         self.logLevel = logLevel
         self.statsInterval = statsInterval
         self.stopTimeout = stopTimeout
         self.restartDelay = restartDelay
         self.sinkQueuePackets = sinkQueuePackets
+        self.maxRelays = maxRelays
+        self.api = api
     }
 
     /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means defaults.
@@ -34,7 +40,9 @@ public struct GlobalSettings: Sendable, Equatable {
                 ?? defaults.stopTimeout,
             restartDelay: reader.optional("restart_delay", .duration(in: .zero...(.seconds(300))))
                 ?? defaults.restartDelay,
-            sinkQueuePackets: reader.optional("sink_queue_packets", .int(in: 16...100_000)) ?? defaults.sinkQueuePackets)
+            sinkQueuePackets: reader.optional("sink_queue_packets", .int(in: 16...100_000)) ?? defaults.sinkQueuePackets,
+            maxRelays: reader.optional("max_relays", .int(in: 1...10_000)),
+            api: reader.node("api").flatMap { APISettings.decode($0, diagnostics: diagnostics) })
         reader.finish()
         return settings
     }
