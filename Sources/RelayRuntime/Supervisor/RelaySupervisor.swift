@@ -10,6 +10,8 @@ public import RelayCore
 public actor RelaySupervisor {
     struct ManagedRelay {
         var spec: RelaySpec
+        var origin: RelayOrigin
+        var startedAt = Date()
         /// False once a stop was requested; the record goes when its worker is gone.
         var desired = true
         /// Set by a reload that changed the relay: started once the old worker has exited,
@@ -19,16 +21,22 @@ public actor RelaySupervisor {
         var generation = 0
         var restarts = 0
         var stats: RelayStats?
+        /// The outputs' total drops in the report before `stats`: health compares the two.
+        var droppedBefore: Int64 = 0
         var ended: EndedOutcome?
         /// The newest generation whose exit was handled; an exit can arrive while `spawn`
         /// is still suspended, before the worker is even recorded.
         var exitedGeneration = 0
+
+        /// Running or about to run again (a reload's replacement counts).
+        var isLive: Bool { desired || replacement != nil }
     }
 
     private var settings: SupervisorSettings
     private let logger: Logger
     private var relays: [RelayKey: ManagedRelay] = [:]
     private var shuttingDown = false
+    private var gauges = RelayGauges()
 
     public init(settings: SupervisorSettings, logger: Logger) {
         self.settings = settings
@@ -37,36 +45,75 @@ public actor RelaySupervisor {
 
     public func update(settings: SupervisorSettings) { self.settings = settings }
 
-    /// Makes the running relays match `specs`: unchanged ones keep running untouched,
-    /// changed ones restart, removed ones stop, new ones start.
-    public func apply(_ specs: [RelaySpec]) async {
-        let desired = Dictionary(specs.map { (RelayKey($0), $0) }, uniquingKeysWith: { first, _ in first })
-        for key in relays.keys.sorted() where desired[key] == nil {
-            stop(key, reason: "removed from config")
+    /// Makes the running relays match the config: `specs` are its static relays; every relay
+    /// started through the API is resolved again with `resolve` (nil: its route is gone).
+    /// Unchanged relays keep running untouched, changed ones restart, removed ones stop,
+    /// new ones start. A static relay takes its channel from an API-started one.
+    public func apply(_ specs: [RelaySpec], resolve: (RelayRequest) -> RelaySpec? = { _ in nil }) async {
+        var desired: [RelayKey: (spec: RelaySpec, origin: RelayOrigin)] = [:]
+        for spec in specs where desired[RelayKey(spec)] == nil { desired[RelayKey(spec)] = (spec, .config) }
+        let staticChannels = Set(specs.map(\.channel))
+        for (_, relay) in relays where relay.isLive {
+            guard case .requested(let request) = relay.origin, !staticChannels.contains(request.channel),
+                let spec = resolve(request)
+            else { continue }
+            desired[RelayKey(spec)] = (spec, relay.origin)
         }
-        for spec in specs {
-            let key = RelayKey(spec)
+        for key in relays.keys.sorted() where desired[key] == nil {
+            stop(key, reason: relays[key]?.origin == .config ? "removed from config" : "its route changed or is gone")
+        }
+        for key in desired.keys.sorted() {
+            let (spec, origin) = desired[key]!
             if let existing = relays[key] {
+                relays[key]?.origin = origin
                 if existing.spec == spec, existing.desired { continue }
                 logger.info("relay changed; restarting it", metadata: meta(key))
                 relays[key]?.replacement = spec
                 stop(key, reason: "config changed", keepRecord: true)
                 if relays[key]?.worker == nil { await replace(key) }
-            } else {
-                await start(spec)
+            } else if !shuttingDown {
+                relays[key] = ManagedRelay(spec: spec, origin: origin)
+                await spawn(key)
             }
         }
     }
 
-    public func start(_ spec: RelaySpec) async {
+    /// Starts a relay unless its channel already has one. Idempotent: the same route on the
+    /// same channel gives back the running relay (`created` false). Every check and the
+    /// insertion happen before the first suspension, so concurrent calls for one channel
+    /// cannot both start a worker, and limits cannot be overshot.
+    public func start(_ spec: RelaySpec, origin: RelayOrigin, routeLimit: Int? = nil) async throws(StartRefusal) -> (
+        relay: RelaySnapshot, created: Bool
+    ) {
+        guard !shuttingDown else { throw .shuttingDown }
         let key = RelayKey(spec)
-        guard !shuttingDown else { return }
-        if relays[key] == nil { relays[key] = ManagedRelay(spec: spec) }
+        if let (otherKey, other) = relays.first(where: { $0.key.channel == spec.channel }) {
+            if other.isLive, otherKey == key { return (snapshot(key, other), false) }
+            if other.isLive { throw .conflict(route: otherKey.route) }
+            throw .stopping
+        }
+        let live = relays.values.filter(\.isLive)
+        if let limit = settings.maxRelays, live.count >= limit { throw .limitReached(scope: "global", limit: limit) }
+        if let routeLimit, live.filter({ $0.spec.route == spec.route }).count >= routeLimit {
+            throw .limitReached(scope: spec.route, limit: routeLimit)
+        }
+        relays[key] = ManagedRelay(spec: spec, origin: origin)
+        let created = snapshot(key, relays[key]!)
         await spawn(key)
+        return (relays[key].map { snapshot(key, $0) } ?? created, true)
     }
 
     public func stop(_ key: RelayKey, reason: String) {
         stop(key, reason: reason, keepRecord: false)
+    }
+
+    /// Stops the channel's relay if it was started through the API. Returns false when the
+    /// channel has no relay (stopping one twice is not an error).
+    public func stop(channel: String, reason: String) throws(StopRefusal) -> Bool {
+        guard let (key, relay) = relays.first(where: { $0.key.channel == channel && $0.value.isLive }) else { return false }
+        if relay.origin == .config { throw .configured(route: key.route) }
+        stop(key, reason: reason)
+        return true
     }
 
     private func stop(_ key: RelayKey, reason: String, keepRecord: Bool) {
@@ -101,11 +148,35 @@ public actor RelaySupervisor {
     }
 
     /// Every relay the supervisor knows, with its last reported stats.
-    public func status() -> [(key: RelayKey, stats: RelayStats?, restarts: Int, pid: Int32?)] {
-        relays.keys.sorted().map { key in
-            let relay = relays[key]!
-            return (key, relay.stats, relay.restarts, relay.worker?.pid)
+    public func status() -> [RelaySnapshot] {
+        relays.keys.sorted().map { snapshot($0, relays[$0]!) }
+    }
+
+    public func relay(channel: String) -> RelaySnapshot? {
+        relays.first { $0.key.channel == channel }.map { snapshot($0.key, $0.value) }
+    }
+
+    /// Sets the per-relay gauges from the current table; called when metrics are read.
+    public func updateGauges() {
+        gauges.update(status())
+    }
+
+    /// Whether new relays may start: false once shutdown has begun.
+    public var isAcceptingRelays: Bool { !shuttingDown }
+
+    private func snapshot(_ key: RelayKey, _ relay: ManagedRelay) -> RelaySnapshot {
+        let state: RelayState
+        if !relay.desired {
+            state = .stopping
+        } else if let stats = relay.stats {
+            state = stats.state
+        } else {
+            state = relay.worker == nil && relay.generation == 0 ? .pending : .starting
         }
+        let health = relay.stats.map { RelayHealth.assess($0, droppedBefore: relay.droppedBefore) } ?? .poor
+        return RelaySnapshot(
+            spec: relay.spec, origin: relay.origin, state: state, health: state == .active ? health : .poor,
+            stats: relay.stats, restarts: relay.restarts, pid: relay.worker?.pid, startedAt: relay.startedAt)
     }
 
     /// One log line per relay with its numbers.
@@ -150,6 +221,7 @@ public actor RelaySupervisor {
             // It already died (and a restart is scheduled): do not record a dead worker.
             guard current.exitedGeneration != generation else { return }
             relays[key]?.worker = worker
+            SupervisorMetrics.workerStarted()
             logger.info("relay worker started", metadata: meta(key, ["pid": "\(worker.pid)"]))
             // A stop that arrived while spawning must still reach the worker.
             if relays[key]?.desired == false { worker.send(.stop) }
@@ -163,7 +235,7 @@ public actor RelaySupervisor {
     /// over so that late events from the old worker are still recognised as stale.
     private func replace(_ key: RelayKey) async {
         guard let old = relays[key], let spec = old.replacement else { return }
-        var fresh = ManagedRelay(spec: spec)
+        var fresh = ManagedRelay(spec: spec, origin: old.origin)
         fresh.generation = old.generation
         relays[key] = fresh
         await spawn(key)
@@ -172,7 +244,11 @@ public actor RelaySupervisor {
     private func received(_ message: WorkerMessage, from key: RelayKey, generation: Int) {
         guard relays[key]?.generation == generation else { return }
         switch message {
-        case .stats(let stats): relays[key]?.stats = stats
+        case .stats(let stats):
+            // Read first: an optional-chained assignment would hold the table while reading it.
+            let droppedBefore = relays[key]?.stats?.outputs.reduce(0) { $0 + $1.dropped } ?? 0
+            relays[key]?.droppedBefore = droppedBefore
+            relays[key]?.stats = stats
         case .ended(let outcome): relays[key]?.ended = outcome
         }
     }
@@ -187,6 +263,7 @@ public actor RelaySupervisor {
                 await replace(key)
             } else {
                 relays[key] = nil
+                SupervisorMetrics.relayStopped()
                 logger.info("relay stopped", metadata: meta(key, ["worker": "\(exit)"]))
             }
             return
@@ -203,12 +280,14 @@ public actor RelaySupervisor {
             logger.error("relay worker died unexpectedly (\(exit))", metadata: meta(key))
         }
         relays[key]?.stats?.state = .failed
+        SupervisorMetrics.relayFailed()
         scheduleRestart(key, generation: generation)
     }
 
     private func scheduleRestart(_ key: RelayKey, generation: Int) {
         let delay = settings.restartDelay
         relays[key]?.restarts += 1
+        SupervisorMetrics.relayRestarted()
         Task {
             if delay > .zero { try? await Task.sleep(for: delay) }
             await self.restart(key, generation: generation)
