@@ -21,8 +21,7 @@ enum OpenAPIDocument {
                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StartRelay" } } }
                 },
                 "responses": {
-                  "200": { "description": "The channel already had this relay.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Relay" } } } },
-                  "201": { "description": "Started.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Relay" } } } },
+                  "200": { "description": "The channel's relay: just started, or already running on this route.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Relay" } } } },
                   "400": { "$ref": "#/components/responses/Error" },
                   "401": { "$ref": "#/components/responses/Error" },
                   "403": { "$ref": "#/components/responses/Error" },

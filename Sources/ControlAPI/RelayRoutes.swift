@@ -34,8 +34,9 @@ struct RelayRoutes {
         } catch {
             throw APIError(error)
         }
-        return JSONResponse.make(
-            result.created ? .created : .ok, RelayResource(result.relay, showStreamKey: context.scope == .admin))
+        // 200 whether this call started the relay or found it running: repeating a start is
+        // not an event the client must tell apart.
+        return JSONResponse.make(.ok, RelayResource(result.relay, showStreamKey: context.scope == .admin))
     }
 
     private func list(_ request: Request, _ context: RelayAPIRequestContext) async throws -> Response {

@@ -9,7 +9,7 @@ struct Relaygate: AsyncParsableCommand {
         abstract: "Relays live seller streams to RTMP(S) platforms.",
         version: version,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, RelayCommand.self, VersionCommand.self, WorkerCommand.self,
+            RunCommand.self, StatusCommand.self, ValidateCommand.self, RelayCommand.self, VersionCommand.self, WorkerCommand.self,
         ]
     )
 }
