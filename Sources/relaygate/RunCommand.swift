@@ -68,11 +68,13 @@ struct RunCommand: AsyncParsableCommand {
         statsTask.cancel()
         await supervisor.shutdown()
         // The API goes last: clients see relays stopping until the very end.
+        var apiFailed = false
         if let api {
             await api.server.shutdown()
-            if await api.task.value == false { throw ExitCode(1) }
+            apiFailed = await api.task.value == false
         }
         logger.notice("relaygate stopped")
+        if apiFailed { throw ExitCode(1) }
     }
 
     /// Serves the control API in a task; nil when `api:` is absent. If it cannot serve (the
