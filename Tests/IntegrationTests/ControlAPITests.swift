@@ -12,12 +12,13 @@ struct ControlAPITests {
 
     /// Two routes serve `seller_*` channels, pulling the one publisher through passthrough:
     /// `cams` (first, so the default) and `alt` (at most one relay). At most three relays.
-    static func routes(_ nginx: Nginx, withAlt: Bool = true) -> String {
+    /// `camsReadTimeout` changes what `cams` relays run, so a reload restarts them.
+    static func routes(_ nginx: Nginx, withAlt: Bool = true, camsReadTimeout: String = "10s") -> String {
         var text = """
             routes:
               cams:
                 match: "seller_{sellerId}"
-                source: { type: pull, url: "\(nginx.publishURL("src", "cam"))" }
+                source: { type: pull, url: "\(nginx.publishURL("src", "cam"))", read_timeout: \(camsReadTimeout) }
                 profile: passthrough
                 outputs: [nginx]
 
@@ -175,18 +176,26 @@ struct ControlAPITests {
         #expect(lines.contains { $0.hasPrefix("seller_1") && $0.contains("cams") && $0.contains("nginx:active") }, "\(status.stdout)")
 
         // Reload with the same config: the API-started relay keeps its worker. Then a reload
-        // without route alt stops alt's relay.
+        // that changes route cams and removes route alt: cams' relays restart, alt's stops.
         h.gateway.child.signal(SIGHUP)
         #expect(await eventually(timeout: .seconds(10)) { h.gateway.log.contains("configuration reloaded") })
         try await Task.sleep(for: .seconds(1))
         #expect(h.gateway.workers.contains { $0.pid == workerPID }, "seller_1's worker was replaced")
-        try h.gateway.config.write("conf.d/30-routes.yaml", Self.routes(h.nginx, withAlt: false))
+        try h.gateway.config.write("conf.d/30-routes.yaml", Self.routes(h.nginx, withAlt: false, camsReadTimeout: "9s"))
         h.gateway.child.signal(SIGHUP)
         let altGone = await eventually(timeout: .seconds(15), every: .milliseconds(300)) {
             (try? await h.call("GET", "/v1/relays/seller_2", template: "/v1/relays/{channelId}"))?.status == 404
         }
         #expect(altGone, "\(h.gateway.log)")
-        #expect(h.gateway.workers.contains { $0.pid == workerPID })
+        let restarted = await eventually(timeout: .seconds(20), every: .milliseconds(500)) {
+            let reply = try? await h.call("GET", "/v1/relays/seller_1", template: "/v1/relays/{channelId}")
+            return (reply?.json as? [String: Any])?["isActive"] as? Bool == true && !isAlive(workerPID)
+        }
+        #expect(restarted, "\(h.gateway.log)")
+        let newPID = try #require(h.gateway.workers.first { $0.cmdline.contains("cams/seller_1") }?.pid)
+        let reloaded = try PrometheusText(try await h.call("GET", "/metrics").text)
+        #expect(!reloaded.samples.contains { $0.labels["channel"] == "seller_2" }, "a stopped relay is still in /metrics")
+        #expect(reloaded.values("relaygate_reloads_total").first { $0.labels["result"] == "ok" }?.value == 2)
 
         // Stop is idempotent; the relay ends cleanly at nginx.
         #expect(try await h.call("DELETE", "/v1/relays/seller_1", template: "/v1/relays/{channelId}").status == 204)
@@ -195,7 +204,7 @@ struct ControlAPITests {
             (try? await h.call("GET", "/v1/relays/seller_1", template: "/v1/relays/{channelId}"))?.status == 404
         }
         #expect(gone)
-        #expect(!isAlive(workerPID))
+        #expect(!isAlive(newPID))
 
         h.gateway.child.signal(SIGTERM)
         #expect(await h.gateway.child.wait(timeout: .seconds(20)) == 0)
