@@ -14,9 +14,10 @@ public actor RelaySupervisor {
         var startedAt = Date()
         /// False once a stop was requested; the record goes when its worker is gone.
         var desired = true
-        /// Set by a reload that changed the relay: started once the old worker has exited,
-        /// so two publishers never fight over one stream name.
-        var replacement: RelaySpec?
+        /// Set by a reload that changed the relay (its spec, or its route for this channel):
+        /// started once the old worker has exited, so two publishers never fight over one
+        /// stream name.
+        var replacement: (spec: RelaySpec, origin: RelayOrigin)?
         var worker: WorkerProcess?
         var generation = 0
         var restarts = 0
@@ -30,6 +31,8 @@ public actor RelaySupervisor {
 
         /// Running or about to run again (a reload's replacement counts).
         var isLive: Bool { desired || replacement != nil }
+        /// What runs (or will, once the replacement starts).
+        var liveSpec: RelaySpec { replacement?.spec ?? spec }
     }
 
     private var settings: SupervisorSettings
@@ -68,9 +71,10 @@ public actor RelaySupervisor {
                 relays[key]?.origin = origin
                 if existing.spec == spec, existing.desired { continue }
                 logger.info("relay changed; restarting it", metadata: meta(key))
-                relays[key]?.replacement = spec
-                stop(key, reason: "config changed", keepRecord: true)
-                if relays[key]?.worker == nil { await replace(key) }
+                await replace(key, with: spec, origin: origin)
+            } else if let other = relays.keys.first(where: { $0.channel == key.channel }) {
+                logger.info("relay moves to route \(key.route); restarting it", metadata: meta(other))
+                await replace(other, with: spec, origin: origin)
             } else if !shuttingDown {
                 relays[key] = ManagedRelay(spec: spec, origin: origin)
                 await spawn(key)
@@ -88,13 +92,13 @@ public actor RelaySupervisor {
         guard !shuttingDown else { throw .shuttingDown }
         let key = RelayKey(spec)
         if let (otherKey, other) = relays.first(where: { $0.key.channel == spec.channel }) {
-            if other.isLive, otherKey == key { return (snapshot(key, other), false) }
-            if other.isLive { throw .conflict(route: otherKey.route) }
-            throw .stopping
+            guard other.isLive else { throw .stopping }
+            if RelayKey(other.liveSpec) == key { return (snapshot(otherKey, other), false) }
+            throw .conflict(route: other.liveSpec.route)
         }
         let live = relays.values.filter(\.isLive)
         if let limit = settings.maxRelays, live.count >= limit { throw .limitReached(scope: "global", limit: limit) }
-        if let routeLimit, live.filter({ $0.spec.route == spec.route }).count >= routeLimit {
+        if let routeLimit, live.filter({ $0.liveSpec.route == spec.route }).count >= routeLimit {
             throw .limitReached(scope: spec.route, limit: routeLimit)
         }
         relays[key] = ManagedRelay(spec: spec, origin: origin)
@@ -231,14 +235,24 @@ public actor RelaySupervisor {
         }
     }
 
-    /// Swaps in the relay's pending replacement spec and starts it. The generation carries
-    /// over so that late events from the old worker are still recognised as stale.
+    /// Stops the relay at `key` and starts `spec` (same channel, maybe another route) once
+    /// its worker has exited.
+    private func replace(_ key: RelayKey, with spec: RelaySpec, origin: RelayOrigin) async {
+        relays[key]?.replacement = (spec, origin)
+        if relays[key]?.desired == true { stop(key, reason: "config changed", keepRecord: true) }
+        if relays[key]?.worker == nil { await replace(key) }
+    }
+
+    /// Swaps in the relay's pending replacement and starts it. On the same key the
+    /// generation carries over, so late events from the old worker are still recognised as
+    /// stale; on another key they find no record.
     private func replace(_ key: RelayKey) async {
-        guard let old = relays[key], let spec = old.replacement else { return }
-        var fresh = ManagedRelay(spec: spec, origin: old.origin)
-        fresh.generation = old.generation
-        relays[key] = fresh
-        await spawn(key)
+        guard let old = relays[key], let replacement = old.replacement else { return }
+        let next = RelayKey(replacement.spec)
+        var fresh = ManagedRelay(spec: replacement.spec, origin: replacement.origin)
+        if next == key { fresh.generation = old.generation } else { relays[key] = nil }
+        relays[next] = fresh
+        await spawn(next)
     }
 
     private func received(_ message: WorkerMessage, from key: RelayKey, generation: Int) {
