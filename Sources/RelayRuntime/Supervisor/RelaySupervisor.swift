@@ -115,7 +115,7 @@ public actor RelaySupervisor {
     /// channel has no relay (stopping one twice is not an error).
     public func stop(channel: String, reason: String) throws(StopRefusal) -> Bool {
         guard let (key, relay) = relays.first(where: { $0.key.channel == channel && $0.value.isLive }) else { return false }
-        if relay.origin == .config { throw .configured(route: key.route) }
+        if (relay.replacement?.origin ?? relay.origin) == .config { throw .configured(route: relay.liveSpec.route) }
         stop(key, reason: reason)
         return true
     }
