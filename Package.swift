@@ -27,6 +27,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries: headers, shims for macros and variadics, link directives. Nothing else.
@@ -55,7 +59,23 @@ let package = Package(
         // Relay pipelines, worker processes and their supervisor.
         .target(
             name: "RelayRuntime",
-            dependencies: ["RelayCore", "RelayConfig", "CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RelayCore", "RelayConfig", "CLinux", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP control API (Hummingbird): routes, auth, JSON errors, metrics endpoint.
+        // It drives relays through the `RelayControl` interface, never the supervisor itself.
+        .target(
+            name: "ControlAPI",
+            dependencies: [
+                "RelayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Relay state in PostgreSQL: connection, migrations, the queued recorder (libpq inside).
@@ -68,9 +88,11 @@ let package = Package(
         .executableTarget(
             name: "relaygate",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine", "ControlAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ] + plugins.map { .target(name: $0.name) },
             swiftSettings: swiftSettings
         ),

@@ -9,8 +9,8 @@ struct Relaygate: AsyncParsableCommand {
         abstract: "Relays live seller streams to RTMP(S) platforms.",
         version: version,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, ReloadCommand.self, MigrateCommand.self, RelayCommand.self,
-            VersionCommand.self, WorkerCommand.self,
+            RunCommand.self, StatusCommand.self, ValidateCommand.self, ReloadCommand.self, MigrateCommand.self,
+            RelayCommand.self, VersionCommand.self, WorkerCommand.self,
         ]
     )
 }

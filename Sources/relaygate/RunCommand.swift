@@ -1,7 +1,10 @@
 import ArgumentParser
+import ControlAPI
 import Foundation
 import Glibc
 import Logging
+import Metrics
+import Prometheus
 import RelayConfig
 import RelayCore
 import RelayRuntime
@@ -40,18 +43,30 @@ struct RunCommand: AsyncParsableCommand {
             "relaygate \(Relaygate.version) starting",
             metadata: ["config": "\(config)", "routes": "\(initial.routes.count)", "pid": "\(getpid())"])
 
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let supervisor = RelaySupervisor(settings: Self.settings(initial), logger: logger)
-        await supervisor.apply(Self.staticRelays(initial))
+        let control = SupervisorControl(supervisor: supervisor, config: initial, registry: registry)
+        // The API listens before the relays start, so clients can watch them come up.
+        let api = Self.startAPI(initial.settings.api, control: control, logger: logger)
+        await supervisor.apply(Self.staticRelays(initial), resolve: SupervisorControl.resolver(initial))
+        control.setReady(true)
         let statsTask = Task { await supervisor.logStatsPeriodically() }
         for await number in signals {
             if number == SIGHUP {
                 do {
                     let next = try loader.load(directory: config)
+                    control.update(config: next)
                     await supervisor.update(settings: Self.settings(next))
-                    await supervisor.apply(Self.staticRelays(next))
+                    await supervisor.apply(Self.staticRelays(next), resolve: SupervisorControl.resolver(next))
+                    if next.settings.api != initial.settings.api {
+                        logger.warning("api: settings changed; they take effect when relaygate restarts")
+                    }
+                    Counter(label: "relaygate_reloads_total", dimensions: [("result", "ok")]).increment()
                     logger.notice("configuration reloaded", metadata: ["routes": "\(next.routes.count)"])
                 } catch {
                     for diagnostic in error.diagnostics { logger.error("\(diagnostic)") }
+                    Counter(label: "relaygate_reloads_total", dimensions: [("result", "failed")]).increment()
                     logger.error("reload rejected: configuration is not valid; the running configuration stays")
                 }
                 continue
@@ -59,15 +74,53 @@ struct RunCommand: AsyncParsableCommand {
             logger.notice("received signal \(number); stopping every relay")
             break
         }
+        control.setReady(false)
         statsTask.cancel()
         await supervisor.shutdown()
+        // The API goes last: clients see relays stopping until the very end.
+        var apiFailed = false
+        if let api {
+            await api.server.shutdown()
+            apiFailed = await api.task.value == false
+        }
         logger.notice("relaygate stopped")
+        if apiFailed { throw ExitCode(1) }
+    }
+
+    /// Serves the control API in a task; nil when `api:` is absent. If it cannot serve (the
+    /// address is taken), the gateway stops: the task sends SIGTERM to this process, and
+    /// its value (false) makes the exit code 1.
+    static func startAPI(_ settings: APISettings?, control: SupervisorControl, logger: Logger) -> (
+        server: APIServer, task: Task<Bool, Never>
+    )? {
+        guard let settings else {
+            logger.notice("control API is off (relaygate.yaml has no api: section)")
+            return nil
+        }
+        let server = APIServer(
+            configuration: .init(
+                host: settings.host, port: settings.port,
+                tokens: settings.tokens.map { ($0.value, $0.scope == .admin ? APIScope.admin : .read) },
+                maxBody: settings.maxBody),
+            control: control, logger: logger)
+        let task = Task {
+            do {
+                try await server.run()
+                return true
+            } catch {
+                logger.critical("control API failed on \(settings.host):\(settings.port): \(error)")
+                kill(getpid(), SIGTERM)
+                return false
+            }
+        }
+        return (server, task)
     }
 
     static func settings(_ config: GatewayConfig) -> SupervisorSettings {
         SupervisorSettings(
             logLevel: config.settings.logLevel, statsInterval: config.settings.statsInterval,
-            stopTimeout: config.settings.stopTimeout, restartDelay: config.settings.restartDelay)
+            stopTimeout: config.settings.stopTimeout, restartDelay: config.settings.restartDelay,
+            maxRelays: config.settings.maxRelays)
     }
 
     static func staticRelays(_ config: GatewayConfig) -> [RelaySpec] {

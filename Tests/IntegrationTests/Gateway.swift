@@ -8,7 +8,10 @@ final class Gateway: @unchecked Sendable {
     let child: ChildProcess
 
     /// `routes` is the YAML of conf.d/30-routes.yaml; platform `nginx` pushes to `live/{channel}`.
-    init(nginx: Nginx, routes: String, settings: String = "stats_interval: 2s\nrestart_delay: 500ms\n") throws {
+    init(
+        nginx: Nginx, routes: String, settings: String = "stats_interval: 2s\nrestart_delay: 500ms\n",
+        environment: [String: String] = [:]
+    ) throws {
         config = try TempDirectory("gateway")
         try config.write("relaygate.yaml", settings)
         try config.write(
@@ -23,7 +26,7 @@ final class Gateway: @unchecked Sendable {
         try config.write("conf.d/30-routes.yaml", routes)
         child = try ChildProcess(
             RelaygateBinary.path, ["run", "--config", config.path, "--pid-file", "\(config.path)/relaygate.pid"],
-            logDirectory: config.path, name: "relaygate")
+            logDirectory: config.path, name: "relaygate", environment: environment)
     }
 
     /// Worker processes of this gateway, found by the supervisor pid on their command line.

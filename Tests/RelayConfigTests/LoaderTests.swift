@@ -210,3 +210,58 @@ import Testing
         #expect(a == b)
     }
 }
+
+@Suite struct APISettingsTests {
+    @Test func apiTokensAndLimitsAreRead() throws {
+        let directory = try temporaryConfig([
+            "relaygate.yaml": """
+            max_relays: 40
+            api:
+              listen: "[::1]:9000"
+              max_body: 8k
+              tokens:
+                - { token: "${STREAM_KEY}", scope: admin }
+                - { token: "read-only-token-0001", scope: read }
+            """,
+            "conf.d/30-routes.yaml": LoaderTests.platforms + """
+
+            routes:
+              sellers:
+                match: "seller_{id}"
+                max_relays: 5
+                source: { type: pull, url: "rtmp://127.0.0.1/in/{channel}" }
+                outputs: [local]
+            """,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = try ConfigLoader(registry: testRegistry, environment: testEnvironment).load(directory: directory)
+        let api = try #require(config.settings.api)
+        #expect(api.host == "::1" && api.port == 9000 && api.maxBody == 8192)
+        #expect(api.tokens.map(\.value) == ["s3cr3t-stream-key", "read-only-token-0001"])
+        #expect(api.tokens.map(\.scope) == [.admin, .read])
+        #expect(!"\(api.tokens)".contains("s3cr3t"), "a token's description shows its value")
+        #expect(config.settings.maxRelays == 40)
+        #expect(config.routes.first?.maxRelays == 5)
+    }
+
+    @Test func withoutAPISectionTheAPIIsOff() throws {
+        let directory = try temporaryConfig(["relaygate.yaml": "log_level: info\n"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = try ConfigLoader(registry: testRegistry, environment: testEnvironment).load(directory: directory)
+        #expect(config.settings.api == nil && config.settings.maxRelays == nil)
+    }
+
+    @Test func requestsResolveToTheNamedOrFirstServingRoute() throws {
+        let route = { (name: String, match: String) in
+            RouteConfig(
+                name: name, match: try! RoutePattern(match), source: PluginConfig(kind: .source, type: "pull", options: "{}"),
+                outputs: ["local"])
+        }
+        let config = GatewayConfig(routes: [route("a", "seller_{id}"), route("b", "{any}")])
+        #expect(try config.route(for: "seller_1", named: nil).get().name == "a")
+        #expect(try config.route(for: "buyer_1", named: nil).get().name == "b")
+        #expect(try config.route(for: "seller_1", named: "b").get().name == "b")
+        #expect(config.route(for: "seller_1", named: "c") == .failure(.unknownRoute("c")))
+        #expect(config.route(for: "buyer_1", named: "a") == .failure(.routeDoesNotServe(route: "a", channel: "buyer_1")))
+    }
+}

@@ -10,7 +10,10 @@ public final class ChildProcess: @unchecked Sendable {
     public let stderrPath: String
     public let name: String
 
-    public init(_ executable: String, _ arguments: [String], logDirectory: String, name: String) throws {
+    /// `environment`: variables added to this process's own.
+    public init(
+        _ executable: String, _ arguments: [String], logDirectory: String, name: String, environment: [String: String] = [:]
+    ) throws {
         self.name = name
         stdoutPath = (logDirectory as NSString).appendingPathComponent("\(name).out")
         stderrPath = (logDirectory as NSString).appendingPathComponent("\(name).err")
@@ -18,6 +21,9 @@ public final class ChildProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
@@ -66,4 +72,16 @@ public func eventually(timeout: Duration, every interval: Duration = .millisecon
         try? await Task.sleep(for: interval)
     }
     return try condition()
+}
+
+/// `eventually` for conditions that must await (an HTTP request, say).
+public func eventually(
+    timeout: Duration, every interval: Duration = .milliseconds(200), _ condition: () async throws -> Bool
+) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: interval)
+    }
+    return try await condition()
 }

@@ -65,6 +65,7 @@ struct DefinitionDecoder {
         let profile = reader.optional("profile", .name) ?? ProfileConfig.builtInName
         let outputs = reader.required("outputs", .nameList)
         let outputNodes = reader.node("outputs")
+        let maxRelays = reader.optional("max_relays", .int(in: 1...10_000))
         reader.finish()
 
         if !reader.contains("channel"), !reader.contains("match") {
@@ -92,7 +93,7 @@ struct DefinitionDecoder {
         guard diagnostics.count == errorsBefore, let source, let outputs else { return nil }
         return RouteConfig(
             name: entry.name, channel: channel, match: match, source: source, profile: profile, outputs: outputs,
-            location: entry.key.location)
+            maxRelays: maxRelays, location: entry.key.location)
     }
 
     private func checkOutputs(

@@ -11,11 +11,15 @@ public struct GlobalSettings: Sendable, Equatable {
     public var sinkQueuePackets: Int
     /// nil: no database configured.
     public var database: DatabaseSettings?
+    /// Most relays running at once (static and API-started); nil: no limit.
+    public var maxRelays: Int?
+    /// The control API; nil: off.
+    public var api: APISettings?
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
-        restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024,
-        database: DatabaseSettings? = nil
+        restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024, database: DatabaseSettings? = nil,
+        maxRelays: Int? = nil, api: APISettings? = nil
     ) {
         self.logLevel = logLevel
         self.statsInterval = statsInterval
@@ -23,6 +27,8 @@ public struct GlobalSettings: Sendable, Equatable {
         self.restartDelay = restartDelay
         self.sinkQueuePackets = sinkQueuePackets
         self.database = database
+        self.maxRelays = maxRelays
+        self.api = api
     }
 
     /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means defaults.
@@ -39,7 +45,9 @@ public struct GlobalSettings: Sendable, Equatable {
             restartDelay: reader.optional("restart_delay", .duration(in: .zero...(.seconds(300))))
                 ?? defaults.restartDelay,
             sinkQueuePackets: reader.optional("sink_queue_packets", .int(in: 16...100_000)) ?? defaults.sinkQueuePackets,
-            database: reader.node("database").flatMap { DatabaseSettings.decode($0, diagnostics: diagnostics) })
+            database: reader.node("database").flatMap { DatabaseSettings.decode($0, diagnostics: diagnostics) },
+            maxRelays: reader.optional("max_relays", .int(in: 1...10_000)),
+            api: reader.node("api").flatMap { APISettings.decode($0, diagnostics: diagnostics) })
         reader.finish()
         return settings
     }

@@ -12,12 +12,15 @@ public struct RouteConfig: Sendable, Equatable {
     public var profile: String
     /// Platform names, at least one, no repeats.
     public var outputs: [String]
+    /// Most relays of this route running at once; nil: only the global `max_relays` applies.
+    public var maxRelays: Int?
     /// Where it was defined. Not part of equality.
     public var location: SourceLocation?
 
     public init(
         name: String, channel: String? = nil, match: RoutePattern? = nil, source: PluginConfig,
-        profile: String = ProfileConfig.builtInName, outputs: [String], location: SourceLocation? = nil
+        profile: String = ProfileConfig.builtInName, outputs: [String], maxRelays: Int? = nil,
+        location: SourceLocation? = nil
     ) {
         self.name = name
         self.channel = channel
@@ -25,11 +28,13 @@ public struct RouteConfig: Sendable, Equatable {
         self.source = source
         self.profile = profile
         self.outputs = outputs
+        self.maxRelays = maxRelays
         self.location = location
     }
 
     public static func == (lhs: RouteConfig, rhs: RouteConfig) -> Bool {
         lhs.name == rhs.name && lhs.channel == rhs.channel && lhs.match == rhs.match && lhs.source == rhs.source
             && lhs.profile == rhs.profile && lhs.outputs == rhs.outputs
+            && lhs.maxRelays == rhs.maxRelays
     }
 }

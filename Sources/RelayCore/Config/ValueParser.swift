@@ -92,7 +92,7 @@ extension ValueParser where Value == Int {
 extension ValueParser where Value: Comparable & Sendable {
     /// A number written with a unit (`10s`, `3000k`) that must fall within `range`.
     /// `what` and `examples` name the expected form in the error: "a duration like 10s".
-    static func quantity(
+    public static func quantity(
         _ what: String, examples: String, in range: ClosedRange<Value>,
         parse: @escaping @Sendable (String) -> Value?, format: @escaping @Sendable (Value) -> String
     ) -> ValueParser<Value> {

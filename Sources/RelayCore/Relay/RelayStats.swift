@@ -18,6 +18,9 @@ public struct RelayStats: Sendable, Codable, Hashable {
         public var bitrateKbps: Double = 0
         /// Packets dropped because this destination fell behind.
         public var dropped: Int64 = 0
+        /// Reconnections of this output. Outputs do not retry yet (a failed one stays failed),
+        /// so this is 0 until the retry mechanism exists.
+        public var retries: Int = 0
         public var lastError: String?
 
         public init(name: String, state: OutputState) {

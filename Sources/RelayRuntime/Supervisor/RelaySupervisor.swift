@@ -10,25 +10,36 @@ public import RelayCore
 public actor RelaySupervisor {
     struct ManagedRelay {
         var spec: RelaySpec
+        var origin: RelayOrigin
+        var startedAt = Date()
         /// False once a stop was requested; the record goes when its worker is gone.
         var desired = true
-        /// Set by a reload that changed the relay: started once the old worker has exited,
-        /// so two publishers never fight over one stream name.
-        var replacement: RelaySpec?
+        /// Set by a reload that changed the relay (its spec, or its route for this channel):
+        /// started once the old worker has exited, so two publishers never fight over one
+        /// stream name.
+        var replacement: (spec: RelaySpec, origin: RelayOrigin)?
         var worker: WorkerProcess?
         var generation = 0
         var restarts = 0
         var stats: RelayStats?
+        /// The outputs' total drops in the report before `stats`: health compares the two.
+        var droppedBefore: Int64 = 0
         var ended: EndedOutcome?
         /// The newest generation whose exit was handled; an exit can arrive while `spawn`
         /// is still suspended, before the worker is even recorded.
         var exitedGeneration = 0
+
+        /// Running or about to run again (a reload's replacement counts).
+        var isLive: Bool { desired || replacement != nil }
+        /// What runs (or will, once the replacement starts).
+        var liveSpec: RelaySpec { replacement?.spec ?? spec }
     }
 
     private var settings: SupervisorSettings
     private let logger: Logger
     private var relays: [RelayKey: ManagedRelay] = [:]
     private var shuttingDown = false
+    private var gauges = RelayGauges()
 
     public init(settings: SupervisorSettings, logger: Logger) {
         self.settings = settings
@@ -37,36 +48,76 @@ public actor RelaySupervisor {
 
     public func update(settings: SupervisorSettings) { self.settings = settings }
 
-    /// Makes the running relays match `specs`: unchanged ones keep running untouched,
-    /// changed ones restart, removed ones stop, new ones start.
-    public func apply(_ specs: [RelaySpec]) async {
-        let desired = Dictionary(specs.map { (RelayKey($0), $0) }, uniquingKeysWith: { first, _ in first })
-        for key in relays.keys.sorted() where desired[key] == nil {
-            stop(key, reason: "removed from config")
+    /// Makes the running relays match the config: `specs` are its static relays; every relay
+    /// started through the API is resolved again with `resolve` (nil: its route is gone).
+    /// Unchanged relays keep running untouched, changed ones restart, removed ones stop,
+    /// new ones start. A static relay takes its channel from an API-started one.
+    public func apply(_ specs: [RelaySpec], resolve: (RelayRequest) -> RelaySpec? = { _ in nil }) async {
+        var desired: [RelayKey: (spec: RelaySpec, origin: RelayOrigin)] = [:]
+        for spec in specs where desired[RelayKey(spec)] == nil { desired[RelayKey(spec)] = (spec, .config) }
+        let staticChannels = Set(specs.map(\.channel))
+        for (_, relay) in relays where relay.isLive {
+            guard case .requested(let request) = relay.origin, !staticChannels.contains(request.channel),
+                let spec = resolve(request)
+            else { continue }
+            desired[RelayKey(spec)] = (spec, relay.origin)
         }
-        for spec in specs {
-            let key = RelayKey(spec)
+        for key in relays.keys.sorted() where desired[key] == nil {
+            stop(key, reason: relays[key]?.origin == .config ? "removed from config" : "its route changed or is gone")
+        }
+        for key in desired.keys.sorted() {
+            let (spec, origin) = desired[key]!
             if let existing = relays[key] {
+                relays[key]?.origin = origin
                 if existing.spec == spec, existing.desired { continue }
                 logger.info("relay changed; restarting it", metadata: meta(key))
-                relays[key]?.replacement = spec
-                stop(key, reason: "config changed", keepRecord: true)
-                if relays[key]?.worker == nil { await replace(key) }
-            } else {
-                await start(spec)
+                await replace(key, with: spec, origin: origin)
+            } else if let other = relays.keys.first(where: { $0.channel == key.channel }) {
+                logger.info("relay moves to route \(key.route); restarting it", metadata: meta(other))
+                await replace(other, with: spec, origin: origin)
+            } else if !shuttingDown {
+                relays[key] = ManagedRelay(spec: spec, origin: origin)
+                await spawn(key)
             }
         }
     }
 
-    public func start(_ spec: RelaySpec) async {
+    /// Starts a relay unless its channel already has one. Idempotent: the same route on the
+    /// same channel gives back the running relay (`created` false). Every check and the
+    /// insertion happen before the first suspension, so concurrent calls for one channel
+    /// cannot both start a worker, and limits cannot be overshot.
+    public func start(_ spec: RelaySpec, origin: RelayOrigin, routeLimit: Int? = nil) async throws(StartRefusal) -> (
+        relay: RelaySnapshot, created: Bool
+    ) {
+        guard !shuttingDown else { throw .shuttingDown }
         let key = RelayKey(spec)
-        guard !shuttingDown else { return }
-        if relays[key] == nil { relays[key] = ManagedRelay(spec: spec) }
+        if let (otherKey, other) = relays.first(where: { $0.key.channel == spec.channel }) {
+            guard other.isLive else { throw .stopping }
+            if RelayKey(other.liveSpec) == key { return (snapshot(otherKey, other), false) }
+            throw .conflict(route: other.liveSpec.route)
+        }
+        let live = relays.values.filter(\.isLive)
+        if let limit = settings.maxRelays, live.count >= limit { throw .limitReached(scope: "global", limit: limit) }
+        if let routeLimit, live.filter({ $0.liveSpec.route == spec.route }).count >= routeLimit {
+            throw .limitReached(scope: spec.route, limit: routeLimit)
+        }
+        relays[key] = ManagedRelay(spec: spec, origin: origin)
+        let created = snapshot(key, relays[key]!)
         await spawn(key)
+        return (relays[key].map { snapshot(key, $0) } ?? created, true)
     }
 
     public func stop(_ key: RelayKey, reason: String) {
         stop(key, reason: reason, keepRecord: false)
+    }
+
+    /// Stops the channel's relay if it was started through the API. Returns false when the
+    /// channel has no relay (stopping one twice is not an error).
+    public func stop(channel: String, reason: String) throws(StopRefusal) -> Bool {
+        guard let (key, relay) = relays.first(where: { $0.key.channel == channel && $0.value.isLive }) else { return false }
+        if (relay.replacement?.origin ?? relay.origin) == .config { throw .configured(route: relay.liveSpec.route) }
+        stop(key, reason: reason)
+        return true
     }
 
     private func stop(_ key: RelayKey, reason: String, keepRecord: Bool) {
@@ -101,11 +152,35 @@ public actor RelaySupervisor {
     }
 
     /// Every relay the supervisor knows, with its last reported stats.
-    public func status() -> [(key: RelayKey, stats: RelayStats?, restarts: Int, pid: Int32?)] {
-        relays.keys.sorted().map { key in
-            let relay = relays[key]!
-            return (key, relay.stats, relay.restarts, relay.worker?.pid)
+    public func status() -> [RelaySnapshot] {
+        relays.keys.sorted().map { snapshot($0, relays[$0]!) }
+    }
+
+    public func relay(channel: String) -> RelaySnapshot? {
+        relays.first { $0.key.channel == channel }.map { snapshot($0.key, $0.value) }
+    }
+
+    /// Sets the per-relay gauges from the current table; called when metrics are read.
+    public func updateGauges() {
+        gauges.update(status())
+    }
+
+    /// Whether new relays may start: false once shutdown has begun.
+    public var isAcceptingRelays: Bool { !shuttingDown }
+
+    private func snapshot(_ key: RelayKey, _ relay: ManagedRelay) -> RelaySnapshot {
+        let state: RelayState
+        if !relay.desired {
+            state = .stopping
+        } else if let stats = relay.stats {
+            state = stats.state
+        } else {
+            state = relay.worker == nil && relay.generation == 0 ? .pending : .starting
         }
+        let health = relay.stats.map { RelayHealth.assess($0, droppedBefore: relay.droppedBefore) } ?? .poor
+        return RelaySnapshot(
+            spec: relay.spec, origin: relay.origin, state: state, health: state == .active ? health : .poor,
+            stats: relay.stats, restarts: relay.restarts, pid: relay.worker?.pid, startedAt: relay.startedAt)
     }
 
     /// One log line per relay with its numbers.
@@ -150,6 +225,7 @@ public actor RelaySupervisor {
             // It already died (and a restart is scheduled): do not record a dead worker.
             guard current.exitedGeneration != generation else { return }
             relays[key]?.worker = worker
+            SupervisorMetrics.workerStarted()
             logger.info("relay worker started", metadata: meta(key, ["pid": "\(worker.pid)"]))
             // A stop that arrived while spawning must still reach the worker.
             if relays[key]?.desired == false { worker.send(.stop) }
@@ -159,20 +235,34 @@ public actor RelaySupervisor {
         }
     }
 
-    /// Swaps in the relay's pending replacement spec and starts it. The generation carries
-    /// over so that late events from the old worker are still recognised as stale.
+    /// Stops the relay at `key` and starts `spec` (same channel, maybe another route) once
+    /// its worker has exited.
+    private func replace(_ key: RelayKey, with spec: RelaySpec, origin: RelayOrigin) async {
+        relays[key]?.replacement = (spec, origin)
+        if relays[key]?.desired == true { stop(key, reason: "config changed", keepRecord: true) }
+        if relays[key]?.worker == nil { await replace(key) }
+    }
+
+    /// Swaps in the relay's pending replacement and starts it. On the same key the
+    /// generation carries over, so late events from the old worker are still recognised as
+    /// stale; on another key they find no record.
     private func replace(_ key: RelayKey) async {
-        guard let old = relays[key], let spec = old.replacement else { return }
-        var fresh = ManagedRelay(spec: spec)
-        fresh.generation = old.generation
-        relays[key] = fresh
-        await spawn(key)
+        guard let old = relays[key], let replacement = old.replacement else { return }
+        let next = RelayKey(replacement.spec)
+        var fresh = ManagedRelay(spec: replacement.spec, origin: replacement.origin)
+        if next == key { fresh.generation = old.generation } else { relays[key] = nil }
+        relays[next] = fresh
+        await spawn(next)
     }
 
     private func received(_ message: WorkerMessage, from key: RelayKey, generation: Int) {
         guard relays[key]?.generation == generation else { return }
         switch message {
-        case .stats(let stats): relays[key]?.stats = stats
+        case .stats(let stats):
+            // Read first: an optional-chained assignment would hold the table while reading it.
+            let droppedBefore = relays[key]?.stats?.outputs.reduce(0) { $0 + $1.dropped } ?? 0
+            relays[key]?.droppedBefore = droppedBefore
+            relays[key]?.stats = stats
         case .ended(let outcome): relays[key]?.ended = outcome
         }
     }
@@ -187,6 +277,7 @@ public actor RelaySupervisor {
                 await replace(key)
             } else {
                 relays[key] = nil
+                SupervisorMetrics.relayStopped()
                 logger.info("relay stopped", metadata: meta(key, ["worker": "\(exit)"]))
             }
             return
@@ -203,12 +294,14 @@ public actor RelaySupervisor {
             logger.error("relay worker died unexpectedly (\(exit))", metadata: meta(key))
         }
         relays[key]?.stats?.state = .failed
+        SupervisorMetrics.relayFailed()
         scheduleRestart(key, generation: generation)
     }
 
     private func scheduleRestart(_ key: RelayKey, generation: Int) {
         let delay = settings.restartDelay
         relays[key]?.restarts += 1
+        SupervisorMetrics.relayRestarted()
         Task {
             if delay > .zero { try? await Task.sleep(for: delay) }
             await self.restart(key, generation: generation)

@@ -8,15 +8,18 @@ public struct SupervisorSettings: Sendable, Equatable {
     public var restartDelay: Duration
     /// The binary that runs workers (`/proc/self/exe`: the very binary that is running).
     public var executable: String
+    /// Most relays running at once; `start` refuses beyond it. Static relays always start.
+    public var maxRelays: Int?
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
-        restartDelay: Duration = .seconds(1), executable: String = "/proc/self/exe"
+        restartDelay: Duration = .seconds(1), executable: String = "/proc/self/exe", maxRelays: Int? = nil
     ) {
         self.logLevel = logLevel
         self.statsInterval = statsInterval
         self.stopTimeout = stopTimeout
         self.restartDelay = restartDelay
         self.executable = executable
+        self.maxRelays = maxRelays
     }
 }

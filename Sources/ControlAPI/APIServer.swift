@@ -1,0 +1,45 @@
+import Hummingbird
+public import Logging
+import ServiceLifecycle
+
+/// The control API's HTTP server. `run()` serves until `shutdown()`; the caller decides
+/// when (`relaygate run` stops it after the relays, so clients see state to the end).
+public final class APIServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var tokens: [(token: String, scope: APIScope)]
+        public var maxBody: Int
+
+        public init(host: String, port: Int, tokens: [(token: String, scope: APIScope)], maxBody: Int) {
+            self.host = host
+            self.port = port
+            self.tokens = tokens
+            self.maxBody = maxBody
+        }
+    }
+
+    private let group: ServiceGroup
+
+    public init(configuration: Configuration, control: any RelayControl, logger: Logger) {
+        let router = Router(context: RelayAPIRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(
+            middleware: BearerAuthMiddleware(tokens: configuration.tokens.map { (Array($0.token.utf8), $0.scope) }))
+        RelayRoutes(control: control, maxBody: configuration.maxBody).register(on: router)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "relaygate"),
+            onServerRunning: { channel in
+                logger.notice("control API listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+            },
+            logger: logger)
+        // No signal handling here: `relaygate run` owns the signals and calls `shutdown()`.
+        group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+    }
+
+    /// Serves until `shutdown()`; throws if the address cannot be bound.
+    public func run() async throws { try await group.run() }
+
+    public func shutdown() async { await group.triggerGracefulShutdown() }
+}

@@ -1,0 +1,225 @@
+/// The OpenAPI 3.0 document of this API, served at `/openapi.json`. It is the single source:
+/// edit it together with the handlers; the integration tests validate every response they
+/// receive against it.
+enum OpenAPIDocument {
+    static let json = #"""
+        {
+          "openapi": "3.0.3",
+          "info": {
+            "title": "relaygate control API",
+            "version": "1.0.0",
+            "description": "Start, stop and inspect relays (a route running for one channel). See docs/api.md."
+          },
+          "security": [{ "bearer": [] }],
+          "paths": {
+            "/v1/relays": {
+              "post": {
+                "operationId": "startRelay",
+                "summary": "Start a relay for a channel. Idempotent per channel. Admin token.",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StartRelay" } } }
+                },
+                "responses": {
+                  "200": { "description": "The channel's relay: just started, or already running on this route.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Relay" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" },
+                  "403": { "$ref": "#/components/responses/Error" },
+                  "409": { "$ref": "#/components/responses/Error" },
+                  "413": { "$ref": "#/components/responses/Error" },
+                  "415": { "$ref": "#/components/responses/Error" },
+                  "429": { "$ref": "#/components/responses/RetryLater" },
+                  "503": { "$ref": "#/components/responses/RetryLater" }
+                }
+              },
+              "get": {
+                "operationId": "listRelays",
+                "summary": "Every relay, optionally only those in one state.",
+                "parameters": [
+                  { "name": "state", "in": "query", "required": false, "schema": { "$ref": "#/components/schemas/RelayState" } }
+                ],
+                "responses": {
+                  "200": { "description": "The relays.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RelayList" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/v1/relays/{channelId}": {
+              "parameters": [
+                { "name": "channelId", "in": "path", "required": true, "schema": { "type": "string" } }
+              ],
+              "get": {
+                "operationId": "getRelay",
+                "summary": "One channel's relay.",
+                "responses": {
+                  "200": { "description": "The relay.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Relay" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" },
+                  "404": { "$ref": "#/components/responses/Error" }
+                }
+              },
+              "delete": {
+                "operationId": "stopRelay",
+                "summary": "Stop the channel's relay. Idempotent: 204 whether or not there was one. Admin token.",
+                "responses": {
+                  "204": { "description": "Stopping, or there was nothing to stop." },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" },
+                  "403": { "$ref": "#/components/responses/Error" },
+                  "409": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/healthz": {
+              "get": {
+                "operationId": "health",
+                "security": [],
+                "summary": "Liveness: the process answers.",
+                "responses": {
+                  "200": { "description": "Alive.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } }
+                }
+              }
+            },
+            "/readyz": {
+              "get": {
+                "operationId": "ready",
+                "security": [],
+                "summary": "Readiness: config applied and not shutting down.",
+                "responses": {
+                  "200": { "description": "Ready.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
+                  "503": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/metrics": {
+              "get": {
+                "operationId": "metrics",
+                "summary": "Prometheus text exposition. Any token.",
+                "responses": {
+                  "200": { "description": "Metrics.", "content": { "text/plain": { "schema": { "type": "string" } } } },
+                  "401": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/openapi.json": {
+              "get": {
+                "operationId": "openapi",
+                "security": [],
+                "summary": "This document.",
+                "responses": {
+                  "200": { "description": "The document.", "content": { "application/json": { "schema": { "type": "object" } } } }
+                }
+              }
+            }
+          },
+          "components": {
+            "securitySchemes": {
+              "bearer": { "type": "http", "scheme": "bearer" }
+            },
+            "responses": {
+              "Error": {
+                "description": "An error.",
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+              },
+              "RetryLater": {
+                "description": "Refused for now; Retry-After says when to try again.",
+                "headers": { "Retry-After": { "required": true, "schema": { "type": "integer" } } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+              }
+            },
+            "schemas": {
+              "StartRelay": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["channelId", "sellerUid"],
+                "properties": {
+                  "channelId": { "type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$" },
+                  "sellerUid": { "type": "string", "minLength": 1, "maxLength": 128 },
+                  "route": { "type": "string", "minLength": 1, "maxLength": 128, "description": "A route name; default: the first route (config order) that serves the channel." }
+                }
+              },
+              "RelayState": {
+                "type": "string",
+                "enum": ["pending", "starting", "active", "reconnecting", "stopping", "stopped", "failed"]
+              },
+              "OutputState": {
+                "type": "string",
+                "enum": ["starting", "active", "retrying", "failed", "finished"]
+              },
+              "Health": {
+                "type": "string",
+                "enum": ["good", "fair", "poor"],
+                "description": "poor: not active or no output active; fair: active but an output is not active, dropped packets since the previous report, or input below 20 fps; good: otherwise."
+              },
+              "Output": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "state", "bytesOut", "bitrateKbps", "retries"],
+                "properties": {
+                  "name": { "type": "string" },
+                  "state": { "$ref": "#/components/schemas/OutputState" },
+                  "bytesOut": { "type": "integer" },
+                  "bitrateKbps": { "type": "number" },
+                  "retries": { "type": "integer" },
+                  "lastError": { "type": "string", "description": "Absent while there is none." }
+                }
+              },
+              "Relay": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["id", "channelId", "route", "sellerUid", "origin", "isActive", "state", "health", "bitrateKbps", "fps", "startedAt", "uptimeSeconds", "restarts", "outputs"],
+                "properties": {
+                  "id": { "type": "string", "description": "route/channel; stable while the relay exists." },
+                  "channelId": { "type": "string" },
+                  "route": { "type": "string" },
+                  "sellerUid": { "type": "string", "description": "API-started relays only." },
+                  "origin": { "type": "string", "enum": ["config", "api"] },
+                  "isActive": { "type": "boolean" },
+                  "state": { "$ref": "#/components/schemas/RelayState" },
+                  "health": { "$ref": "#/components/schemas/Health" },
+                  "bitrateKbps": { "type": "number", "description": "Sum of the outputs' bitrates." },
+                  "fps": { "type": "number", "description": "Input frames per second." },
+                  "startedAt": { "type": "string", "format": "date-time" },
+                  "uptimeSeconds": { "type": "number" },
+                  "restarts": { "type": "integer" },
+                  "playbackUrl": { "type": "string", "description": "The first output platform's playback_url, when it has one." },
+                  "streamKey": { "type": "string", "description": "Admin tokens only." },
+                  "lastError": { "type": "string", "description": "Absent while there is none." },
+                  "outputs": { "type": "array", "items": { "$ref": "#/components/schemas/Output" } }
+                }
+              },
+              "RelayList": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["relays"],
+                "properties": { "relays": { "type": "array", "items": { "$ref": "#/components/schemas/Relay" } } }
+              },
+              "Status": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["status"],
+                "properties": { "status": { "type": "string" } }
+              },
+              "Error": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["error"],
+                "properties": {
+                  "error": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["code", "message"],
+                    "properties": {
+                      "code": { "type": "string" },
+                      "message": { "type": "string" },
+                      "field": { "type": "string", "description": "The request field at fault, when there is one." }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        """#
+}

@@ -1,0 +1,63 @@
+import Foundation
+import RelayCore
+
+/// The JSON shape of one relay (the OpenAPI document's `Relay` schema). Nil fields are
+/// left out; `streamKey` is only set for admin tokens.
+struct RelayResource: Encodable {
+    struct Output: Encodable {
+        var name: String
+        var state: String
+        var bytesOut: Int64
+        var bitrateKbps: Double
+        var retries: Int
+        var lastError: String?
+    }
+
+    var id: String
+    var channelId: String
+    var route: String
+    var sellerUid: String?
+    var origin: String
+    var isActive: Bool
+    var state: String
+    var health: String
+    var bitrateKbps: Double
+    var fps: Double
+    var startedAt: Date
+    var uptimeSeconds: Double
+    var restarts: Int
+    var playbackUrl: String?
+    var streamKey: String?
+    var lastError: String?
+    var outputs: [Output]
+
+    init(_ view: RelayView, showStreamKey: Bool) {
+        id = view.id
+        channelId = view.channel
+        route = view.route
+        sellerUid = view.sellerUID
+        origin = view.origin.rawValue
+        isActive = view.state == .active
+        state = view.state.rawValue
+        health = view.health.rawValue
+        bitrateKbps = Self.rounded(view.stats?.outputBitrateKbps ?? 0)
+        fps = Self.rounded(view.stats?.input.fps ?? 0)
+        startedAt = view.startedAt
+        uptimeSeconds = Self.rounded(view.stats?.uptimeSeconds ?? 0)
+        restarts = view.restarts
+        playbackUrl = view.playbackURL
+        streamKey = showStreamKey ? view.streamKey : nil
+        lastError = view.stats?.lastError
+        outputs = (view.stats?.outputs ?? []).map {
+            Output(
+                name: $0.name, state: $0.state.rawValue, bytesOut: $0.bytes, bitrateKbps: Self.rounded($0.bitrateKbps),
+                retries: $0.retries, lastError: $0.lastError)
+        }
+    }
+
+    private static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+}
+
+struct RelayList: Encodable {
+    var relays: [RelayResource]
+}

@@ -1,0 +1,42 @@
+import Metrics
+import RelayCore
+
+/// Per-relay gauges (bitrate, fps, bytes out, worker CPU and RSS) and relays by state, set
+/// from the supervisor's snapshots when metrics are read. A relay's gauges are destroyed
+/// when it is gone, so /metrics never shows a relay that no longer runs.
+struct RelayGauges {
+    private var published: Set<[String]> = []
+
+    private static let perRelay = [
+        "relaygate_relay_bitrate_kbps", "relaygate_relay_fps", "relaygate_relay_bytes_out",
+        "relaygate_worker_cpu_seconds", "relaygate_worker_rss_bytes",
+    ]
+
+    mutating func update(_ relays: [RelaySnapshot]) {
+        var byState: [RelayState: Int] = [:]
+        for relay in relays { byState[relay.state, default: 0] += 1 }
+        for state in [RelayState.pending, .starting, .active, .reconnecting, .stopping, .stopped, .failed] {
+            Gauge(label: "relaygate_relays", dimensions: [("state", state.rawValue)]).record(byState[state] ?? 0)
+        }
+
+        var current: Set<[String]> = []
+        for relay in relays {
+            let labels = [relay.spec.route, relay.spec.channel]
+            current.insert(labels)
+            let dimensions = [("route", labels[0]), ("channel", labels[1])]
+            let stats = relay.stats
+            Gauge(label: Self.perRelay[0], dimensions: dimensions).record(stats?.outputBitrateKbps ?? 0)
+            Gauge(label: Self.perRelay[1], dimensions: dimensions).record(stats?.input.fps ?? 0)
+            Gauge(label: Self.perRelay[2], dimensions: dimensions).record(stats?.outputs.reduce(0) { $0 + $1.bytes } ?? 0)
+            let usage = relay.pid.flatMap { WorkerUsage(pid: $0) }
+            Gauge(label: Self.perRelay[3], dimensions: dimensions).record(usage?.cpuSeconds ?? 0)
+            Gauge(label: Self.perRelay[4], dimensions: dimensions).record(usage?.rssBytes ?? 0)
+        }
+        for labels in published.subtracting(current) {
+            for label in Self.perRelay {
+                Gauge(label: label, dimensions: [("route", labels[0]), ("channel", labels[1])]).destroy()
+            }
+        }
+        published = current
+    }
+}

@@ -1,0 +1,36 @@
+public import Foundation
+public import RelayCore
+
+/// One relay as the supervisor sees it at one moment: what the API and `/metrics` show.
+public struct RelaySnapshot: Sendable {
+    public var spec: RelaySpec
+    public var origin: RelayOrigin
+    public var state: RelayState
+    public var health: RelayHealth
+    /// The worker's last report; nil until its first one.
+    public var stats: RelayStats?
+    public var restarts: Int
+    /// The running worker's pid; nil between workers.
+    public var pid: Int32?
+    /// When this relay was started (a reload that changes it starts it anew).
+    public var startedAt: Date
+
+    public var key: RelayKey { RelayKey(spec) }
+}
+
+/// Why `RelaySupervisor.start(_:origin:routeLimit:)` refused.
+public enum StartRefusal: Error, Sendable, Equatable {
+    /// The channel is already relayed by another route.
+    case conflict(route: String)
+    /// `max_relays` reached: `scope` is "global" or the route's name.
+    case limitReached(scope: String, limit: Int)
+    /// The channel's relay is still stopping; try again in a moment.
+    case stopping
+    case shuttingDown
+}
+
+/// Why `RelaySupervisor.stop(channel:reason:)` refused.
+public enum StopRefusal: Error, Sendable, Equatable {
+    /// The relay comes from the config (a route's fixed `channel`); the API cannot remove it.
+    case configured(route: String)
+}
