@@ -45,22 +45,32 @@ struct RunCommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let supervisor = RelaySupervisor(settings: Self.settings(initial), logger: logger)
+        let records = RecorderSetup(initial.settings.database, logger: logger)
+        let supervisor = RelaySupervisor(settings: Self.settings(initial), logger: logger, recorder: records.recorder)
+        await supervisor.update(playback: Self.playback(initial))
         let control = SupervisorControl(supervisor: supervisor, config: initial, registry: registry)
         // The API listens before the relays start, so clients can watch them come up.
         let api = Self.startAPI(initial.settings.api, control: control, logger: logger)
         await supervisor.apply(Self.staticRelays(initial), resolve: SupervisorControl.resolver(initial))
         control.setReady(true)
         let statsTask = Task { await supervisor.logStatsPeriodically() }
+        let metricsTask = initial.settings.database.map { database in
+            Task { await supervisor.recordMetricsPeriodically(every: database.metricsInterval) }
+        }
+        let gaugesTask = Task { await records.publishGauges() }
         for await number in signals {
             if number == SIGHUP {
                 do {
                     let next = try loader.load(directory: config)
                     control.update(config: next)
                     await supervisor.update(settings: Self.settings(next))
+                    await supervisor.update(playback: Self.playback(next))
                     await supervisor.apply(Self.staticRelays(next), resolve: SupervisorControl.resolver(next))
                     if next.settings.api != initial.settings.api {
                         logger.warning("api: settings changed; they take effect when relaygate restarts")
+                    }
+                    if next.settings.database != initial.settings.database {
+                        logger.warning("database: settings changed; they take effect when relaygate restarts")
                     }
                     Counter(label: "relaygate_reloads_total", dimensions: [("result", "ok")]).increment()
                     logger.notice("configuration reloaded", metadata: ["routes": "\(next.routes.count)"])
@@ -76,7 +86,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         control.setReady(false)
         statsTask.cancel()
+        metricsTask?.cancel()
         await supervisor.shutdown()
+        // Every relay's final state is queued by now; write it before exiting.
+        gaugesTask.cancel()
+        await records.finish(logger: logger)
         // The API goes last: clients see relays stopping until the very end.
         var apiFailed = false
         if let api {
@@ -121,6 +135,11 @@ struct RunCommand: AsyncParsableCommand {
             logLevel: config.settings.logLevel, statsInterval: config.settings.statsInterval,
             stopTimeout: config.settings.stopTimeout, restartDelay: config.settings.restartDelay,
             maxRelays: config.settings.maxRelays)
+    }
+
+    /// A relay's playback URL and the platform serving it, as the backend's `channels` row shows them.
+    static func playback(_ config: GatewayConfig) -> @Sendable (RelaySpec) -> (url: String?, platform: String?) {
+        { spec in (config.playbackURL(for: spec), spec.outputs.first?.name) }
     }
 
     static func staticRelays(_ config: GatewayConfig) -> [RelaySpec] {

@@ -6,24 +6,25 @@ import TestSupport
 /// periodic metrics and stop, and a database outage loses neither the stream nor a row.
 @Suite(.serialized)
 struct DatabaseStateTests {
-    /// A migrated database, a seller publishing to nginx's `src/seller_42`, and a gateway
+    /// A migrated database, a seller publishing to nginx's `src/cam42`, and a gateway
     /// relaying the static channel `seller_42` (route pattern `seller_{channelId}` → row 42).
-    static func setUp() async throws -> (Postgres, Nginx, ChildProcess, Gateway, TempDirectory) {
+    /// With `apiPort`, the route has no static channel and the control API listens there.
+    static func setUp(apiPort: Int? = nil) async throws -> (Postgres, Nginx, ChildProcess, Gateway, TempDirectory) {
         let postgres = try await Postgres()
         let migrated = try runProgram(RelaygateBinary.path, ["migrate", "up", "--database-url", postgres.url])
         guard migrated.status == 0 else { throw TestFailure("migrate up: \(migrated.stderr)") }
         let nginx = try await Nginx()
         let logs = try TempDirectory("logs")
         let publisher = try FFmpeg.publish(
-            to: nginx.publishURL("src", "seller_42"), width: 320, height: 240, fps: 25, logDirectory: logs.path,
+            to: nginx.publishURL("src", "cam42"), width: 320, height: 240, fps: 25, logDirectory: logs.path,
             name: "pub")
         try await Task.sleep(for: .seconds(1))
         let routes = """
             routes:
               sellers:
                 match: "seller_{channelId}"
-                channel: seller_42
-                source: { type: pull, url: "\(nginx.publishURL("src", "{channel}"))" }
+            \(apiPort == nil ? "    channel: seller_42" : "")
+                source: { type: pull, url: "\(nginx.publishURL("src", "cam{channelId}"))" }
                 outputs: [nginx]
             """
         let settings = """
@@ -32,15 +33,23 @@ struct DatabaseStateTests {
             database:
               url: "\(postgres.url)"
               metrics_interval: 1s
+
             """
-        let gateway = try Gateway(nginx: nginx, routes: routes, settings: settings)
+        let api = apiPort.map {
+            "api:\n  listen: 127.0.0.1:\($0)\n  tokens: [{ token: \"${RELAYGATE_ADMIN_TOKEN}\", scope: admin }]\n"
+        }
+        let gateway = try Gateway(
+            nginx: nginx, routes: routes, settings: settings + (api ?? ""),
+            environment: ["RELAYGATE_ADMIN_TOKEN": adminToken])
         return (postgres, nginx, publisher, gateway, logs)
     }
 
-    static func channelRow(_ postgres: Postgres) throws -> String {
+    static let adminToken = "admin-\(UUID().uuidString)"
+
+    static func channelRow(_ postgres: Postgres, id: Int = 42) throws -> String {
         try postgres.psql(
             "SELECT relay_status || '|' || coalesce(hls_playback_url, 'NULL') || '|' || stream_mode || '|' "
-                + "|| (relay_started_at IS NOT NULL) FROM channels WHERE id = 42")
+                + "|| (relay_started_at IS NOT NULL) FROM channels WHERE id = \(id)")
     }
 
     static func metricsCount(_ postgres: Postgres) throws -> Int {
@@ -55,7 +64,7 @@ struct DatabaseStateTests {
         }
         let playback = nginx.playlistURL("seller_42")
         let active = await eventually(timeout: .seconds(20)) {
-            (try? Self.channelRow(postgres)) == "active|\(playback)|hybrid|t"
+            (try? Self.channelRow(postgres)) == "active|\(playback)|hybrid|true"
         }
         #expect(active, "channels row: \((try? Self.channelRow(postgres)) ?? "none"); log:\n\(gateway.log)")
 
@@ -71,7 +80,7 @@ struct DatabaseStateTests {
 
         gateway.child.signal(SIGTERM)
         #expect(await gateway.child.wait(timeout: .seconds(20)) == 0)
-        #expect(try Self.channelRow(postgres) == "stopped|NULL|agora-only|t")
+        #expect(try Self.channelRow(postgres) == "stopped|NULL|agora-only|true")
         let stopped = try postgres.psql(
             "SELECT count(*) FROM relay_events WHERE channel = 'seller_42' AND event = 'stopped'")
         #expect(stopped == "1")
@@ -107,5 +116,37 @@ struct DatabaseStateTests {
         #expect(caughtUp, "metrics rows \((try? Self.metricsCount(postgres)) ?? -1); log:\n\(gateway.log)")
         #expect(try Self.channelRow(postgres).hasPrefix("active|"))
         #expect(!gateway.log.contains("dropped"), "records were dropped:\n\(gateway.log)")
+    }
+
+    /// The backend's own flow: relay.start and relay.stop through the API, the channel's
+    /// row following them.
+    @Test func apiStartAndStopMoveTheChannelRow() async throws {
+        let port = FreePort.next()
+        let (postgres, nginx, publisher, gateway, _) = try await Self.setUp(apiPort: port)
+        defer {
+            publisher.signal(SIGKILL)
+            gateway.child.signal(SIGKILL)
+        }
+        let http = HTTPClient(baseURL: "http://127.0.0.1:\(port)")
+        let listening = await eventually(timeout: .seconds(10)) { FreePort.isListening(port) }
+        #expect(listening, "log:\n\(gateway.log)")
+        let started = try await http.send(
+            "POST", "/v1/relays", token: Self.adminToken, json: ["channelId": "seller_42", "sellerUid": "uid-42"])
+        #expect(started.status == 200, "\(started)")
+        let playback = nginx.playlistURL("seller_42")
+        let active = await eventually(timeout: .seconds(20)) {
+            (try? Self.channelRow(postgres)) == "active|\(playback)|hybrid|true"
+        }
+        #expect(active, "channels row: \((try? Self.channelRow(postgres)) ?? "none"); log:\n\(gateway.log)")
+
+        let stopped = try await http.send("DELETE", "/v1/relays/seller_42", token: Self.adminToken)
+        #expect(stopped.status == 204, "\(stopped)")
+        let recorded = await eventually(timeout: .seconds(15)) {
+            (try? Self.channelRow(postgres)) == "stopped|NULL|agora-only|true"
+        }
+        #expect(recorded, "channels row: \((try? Self.channelRow(postgres)) ?? "none")")
+        let reason = try postgres.psql(
+            "SELECT reason FROM relay_events WHERE channel = 'seller_42' AND event = 'stopped'")
+        #expect(!reason.isEmpty, "no stop event")
     }
 }

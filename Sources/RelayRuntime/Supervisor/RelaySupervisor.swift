@@ -28,6 +28,8 @@ public actor RelaySupervisor {
         /// The newest generation whose exit was handled; an exit can arrive while `spawn`
         /// is still suspended, before the worker is even recorded.
         var exitedGeneration = 0
+        /// Why it was asked to stop, for the journal.
+        var stopReason: String?
 
         /// Running or about to run again (a reload's replacement counts).
         var isLive: Bool { desired || replacement != nil }
@@ -40,10 +42,20 @@ public actor RelaySupervisor {
     private var relays: [RelayKey: ManagedRelay] = [:]
     private var shuttingDown = false
     private var gauges = RelayGauges()
+    private var journal: RelayJournal
+    /// Where buyers watch a relay and which platform serves it (from the current config).
+    private var playback: @Sendable (RelaySpec) -> (url: String?, platform: String?) = { _ in (nil, nil) }
 
-    public init(settings: SupervisorSettings, logger: Logger) {
+    /// `recorder` keeps what happens to relays (PostgreSQL, or nothing).
+    public init(settings: SupervisorSettings, logger: Logger, recorder: any RelayRecorder = DiscardingRecorder()) {
         self.settings = settings
         self.logger = logger
+        journal = RelayJournal(recorder: recorder)
+    }
+
+    /// How to name a relay's playback URL and platform; set again after each reload.
+    public func update(playback: @escaping @Sendable (RelaySpec) -> (url: String?, platform: String?)) {
+        self.playback = playback
     }
 
     public func update(settings: SupervisorSettings) { self.settings = settings }
@@ -124,12 +136,14 @@ public actor RelaySupervisor {
         guard var relay = relays[key] else { return }
         if !keepRecord { relay.replacement = nil }
         relay.desired = false
+        relay.stopReason = reason
         relays[key] = relay
         logger.info("relay stopping", metadata: meta(key, ["reason": "\(reason)"]))
         if let worker = relay.worker {
             worker.send(.stop)
         } else if relay.replacement == nil {
             relays[key] = nil
+            journal.stopped(relay.spec, reason: reason)
         }
     }
 
@@ -188,6 +202,17 @@ public actor RelaySupervisor {
         for key in relays.keys.sorted() {
             guard let relay = relays[key], let stats = relay.stats else { continue }
             logger.info("relay stats \(StatsLine.format(stats, restarts: relay.restarts))", metadata: meta(key))
+        }
+    }
+
+    /// A metrics record for every relay with a worker and stats, each `interval`, until the
+    /// task is cancelled.
+    public func recordMetricsPeriodically(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            journal.sample(relays.values.filter { $0.worker != nil && $0.desired }.compactMap { relay in
+                relay.stats.map { (relay.spec, $0) }
+            })
         }
     }
 
@@ -250,7 +275,12 @@ public actor RelaySupervisor {
         guard let old = relays[key], let replacement = old.replacement else { return }
         let next = RelayKey(replacement.spec)
         var fresh = ManagedRelay(spec: replacement.spec, origin: replacement.origin)
-        if next == key { fresh.generation = old.generation } else { relays[key] = nil }
+        if next == key {
+            fresh.generation = old.generation
+        } else {
+            relays[key] = nil
+            journal.stopped(old.spec, reason: "moved to route \(next.route)")
+        }
         relays[next] = fresh
         await spawn(next)
     }
@@ -263,6 +293,7 @@ public actor RelaySupervisor {
             let droppedBefore = relays[key]?.stats?.outputs.reduce(0) { $0 + $1.dropped } ?? 0
             relays[key]?.droppedBefore = droppedBefore
             relays[key]?.stats = stats
+            if let spec = relays[key]?.spec { journal.observe(spec, stats: stats, playback: playback(spec)) }
         case .ended(let outcome): relays[key]?.ended = outcome
         }
     }
@@ -277,6 +308,7 @@ public actor RelaySupervisor {
                 await replace(key)
             } else {
                 relays[key] = nil
+                journal.stopped(relay.spec, reason: relay.stopReason ?? "stopped")
                 SupervisorMetrics.relayStopped()
                 logger.info("relay stopped", metadata: meta(key, ["worker": "\(exit)"]))
             }
@@ -294,6 +326,10 @@ public actor RelaySupervisor {
             logger.error("relay worker died unexpectedly (\(exit))", metadata: meta(key))
         }
         relays[key]?.stats?.state = .failed
+        if let stats = relays[key]?.stats {
+            let why = relay.ended.map { "\($0.error?.rawValue ?? "internal"): \($0.message ?? "")" } ?? "worker \(exit)"
+            journal.observe(relay.spec, stats: stats, playback: playback(relay.spec), reason: why)
+        }
         SupervisorMetrics.relayFailed()
         scheduleRestart(key, generation: generation)
     }
