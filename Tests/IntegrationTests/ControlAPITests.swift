@@ -38,6 +38,7 @@ struct ControlAPITests {
     }
 
     struct Harness: Sendable {
+        let postgres: Postgres
         let nginx: Nginx
         let publisher: ChildProcess
         let gateway: Gateway
@@ -63,7 +64,11 @@ struct ControlAPITests {
         }
     }
 
+    /// The gateway runs with a migrated PostgreSQL, as in production.
     static func start() async throws -> Harness {
+        let postgres = try await Postgres()
+        let migrated = try runProgram(RelaygateBinary.path, ["migrate", "up", "--database-url", postgres.url])
+        guard migrated.status == 0 else { throw TestFailure("migrate up: \(migrated.stderr)") }
         let nginx = try await Nginx()
         let port = FreePort.next()
         let scratch = try TempDirectory("publisher")
@@ -73,6 +78,9 @@ struct ControlAPITests {
             stats_interval: 2s
             restart_delay: 500ms
             max_relays: 3
+            database:
+              url: "\(postgres.url)"
+              metrics_interval: 1s
             api:
               listen: 127.0.0.1:\(port)
               max_body: 1k
@@ -89,7 +97,7 @@ struct ControlAPITests {
         let document = try await http.send("GET", "/openapi.json")
         let openAPI = try OpenAPIValidator(json: document.body)
         #expect(openAPI.problems("GET", "/openapi.json", document).isEmpty)
-        return Harness(nginx: nginx, publisher: publisher, gateway: gateway, http: http, openAPI: openAPI)
+        return Harness(postgres: postgres, nginx: nginx, publisher: publisher, gateway: gateway, http: http, openAPI: openAPI)
     }
 
     @Test func startStatusListLimitsReloadAndStopOverHTTP() async throws {
@@ -205,6 +213,13 @@ struct ControlAPITests {
         }
         #expect(gone)
         #expect(!isAlive(newPID))
+        // PostgreSQL kept the relay's life: started, every transition, the stop with its reason.
+        let events = await eventually(timeout: .seconds(10)) {
+            let kinds = (try? h.postgres.psql(
+                "SELECT string_agg(event, ',' ORDER BY id) FROM relay_events WHERE channel = 'seller_1'")) ?? ""
+            return kinds.hasPrefix("transition") && kinds.contains("started") && kinds.hasSuffix("stopped")
+        }
+        #expect(events, "relay_events: \((try? h.postgres.psql("SELECT event, to_state, reason FROM relay_events")) ?? "")")
 
         h.gateway.child.signal(SIGTERM)
         #expect(await h.gateway.child.wait(timeout: .seconds(20)) == 0)
