@@ -65,7 +65,8 @@ struct RunCommand: AsyncParsableCommand {
                     control.update(config: next)
                     await supervisor.update(settings: Self.settings(next))
                     await supervisor.update(playback: Self.playback(next))
-                    await supervisor.apply(Self.staticRelays(next), resolve: SupervisorControl.resolver(next))
+                    let changes = await supervisor.apply(
+                        Self.staticRelays(next), resolve: SupervisorControl.resolver(next))
                     if next.settings.api != initial.settings.api {
                         logger.warning("api: settings changed; they take effect when relaygate restarts")
                     }
@@ -73,7 +74,8 @@ struct RunCommand: AsyncParsableCommand {
                         logger.warning("database: settings changed; they take effect when relaygate restarts")
                     }
                     Counter(label: "relaygate_reloads_total", dimensions: [("result", "ok")]).increment()
-                    logger.notice("configuration reloaded", metadata: ["routes": "\(next.routes.count)"])
+                    logger.notice(
+                        "configuration reloaded: relays \(changes)", metadata: ["routes": "\(next.routes.count)"])
                 } catch {
                     for diagnostic in error.diagnostics { logger.error("\(diagnostic)") }
                     Counter(label: "relaygate_reloads_total", dimensions: [("result", "failed")]).increment()

@@ -64,7 +64,9 @@ public actor RelaySupervisor {
     /// started through the API is resolved again with `resolve` (nil: its route is gone).
     /// Unchanged relays keep running untouched, changed ones restart, removed ones stop,
     /// new ones start. A static relay takes its channel from an API-started one.
-    public func apply(_ specs: [RelaySpec], resolve: (RelayRequest) -> RelaySpec? = { _ in nil }) async {
+    @discardableResult
+    public func apply(_ specs: [RelaySpec], resolve: (RelayRequest) -> RelaySpec? = { _ in nil }) async -> RelayChanges {
+        var changes = RelayChanges()
         var desired: [RelayKey: (spec: RelaySpec, origin: RelayOrigin)] = [:]
         for spec in specs where desired[RelayKey(spec)] == nil { desired[RelayKey(spec)] = (spec, .config) }
         let staticChannels = Set(specs.map(\.channel))
@@ -74,24 +76,32 @@ public actor RelaySupervisor {
             else { continue }
             desired[RelayKey(spec)] = (spec, relay.origin)
         }
-        for key in relays.keys.sorted() where desired[key] == nil {
+        for key in relays.keys.sorted() where desired[key] == nil && relays[key]?.isLive == true {
             stop(key, reason: relays[key]?.origin == .config ? "removed from config" : "its route changed or is gone")
+            changes.stopped += 1
         }
         for key in desired.keys.sorted() {
             let (spec, origin) = desired[key]!
             if let existing = relays[key] {
                 relays[key]?.origin = origin
-                if existing.spec == spec, existing.desired { continue }
+                if existing.spec == spec, existing.desired {
+                    changes.unchanged += 1
+                    continue
+                }
                 logger.info("relay changed; restarting it", metadata: meta(key))
+                changes.restarted += 1
                 await replace(key, with: spec, origin: origin)
             } else if let other = relays.keys.first(where: { $0.channel == key.channel }) {
                 logger.info("relay moves to route \(key.route); restarting it", metadata: meta(other))
+                changes.restarted += 1
                 await replace(other, with: spec, origin: origin)
             } else if !shuttingDown {
                 relays[key] = ManagedRelay(spec: spec, origin: origin)
+                changes.started += 1
                 await spawn(key)
             }
         }
+        return changes
     }
 
     /// Starts a relay unless its channel already has one. Idempotent: the same route on the
