@@ -29,14 +29,18 @@ struct RecorderSetup {
     func publishGauges() async {
         guard let postgres else { return }
         let pending = Gauge(label: "relaygate_db_pending_records")
-        let dropped = Gauge(label: "relaygate_db_dropped_records_total")
-        let failed = Gauge(label: "relaygate_db_failed_records_total")
         let connected = Gauge(label: "relaygate_db_connected")
+        // The recorder keeps running totals; counters advance by what is new since last time.
+        let dropped = Counter(label: "relaygate_db_dropped_records_total")
+        let failed = Counter(label: "relaygate_db_failed_records_total")
+        var counted = (dropped: 0, failed: 0)
         while !Task.isCancelled {
             pending.record(postgres.pendingRecords)
-            dropped.record(postgres.droppedRecords)
-            failed.record(postgres.failedRecords)
             connected.record(postgres.isConnected ? 1 : 0)
+            let now = (dropped: postgres.droppedRecords, failed: postgres.failedRecords)
+            if now.dropped > counted.dropped { dropped.increment(by: Int64(now.dropped - counted.dropped)) }
+            if now.failed > counted.failed { failed.increment(by: Int64(now.failed - counted.failed)) }
+            counted = now
             try? await Task.sleep(for: .seconds(1))
         }
     }
