@@ -20,15 +20,22 @@ public final class Muxer {
     private var payloads = PayloadPool()
     private var isOpen = true
     private var finalBytes: Int64 = 0
+    /// Watchdog: µs a write may wait without the output position moving; 0 = off.
+    private let stallLimit: Int64
+    /// When the output position last moved (av_gettime_relative µs), and to where.
+    private var lastProgressAt: Int64 = 0
+    private var lastPosition: Int64 = 0
     private static let noTimestamp = relaygate_nopts_value()
 
     /// Connects and writes the header, together bounded by `connectTimeout`. Network writes
-    /// that make no progress for `writeTimeout` fail (`rw_timeout`).
+    /// that make no progress for `writeTimeout` fail (`rw_timeout`). With `stallLimit`, a write
+    /// fails once bytes-out has not grown for that long, counted across writes (the watchdog).
     public init(
         _ location: MediaLocation, format: String = "flv", streams: [StreamInfo], stop: StopSignal,
-        connectTimeout: Duration, writeTimeout: Duration
+        connectTimeout: Duration, writeTimeout: Duration, stallLimit: Duration? = nil
     ) throws(AVError) {
         self.location = location
+        self.stallLimit = stallLimit.map { Int64($0.milliseconds) * 1000 } ?? 0
         self.closeTimeout = min(writeTimeout, .seconds(5))
         let interrupt = InterruptContext(stop: stop, stopGrace: Muxer.stopGrace)
         self.interrupt = interrupt
@@ -75,6 +82,8 @@ public final class Muxer {
         self.timeBases = streams.enumerated().map { i, info in
             (AVRational(num: info.timeBase.num, den: info.timeBase.den), context.pointee.streams[i]!.pointee.time_base)
         }
+        lastProgressAt = av_gettime_relative()
+        lastPosition = context.pointee.pb.map { avio_tell($0) } ?? 0
     }
 
     /// Writes one packet, its timestamps in its stream's `StreamInfo.timeBase`.
@@ -106,10 +115,28 @@ public final class Muxer {
             }
             extradata.withUnsafeBufferPointer { side.update(from: $0.baseAddress!, count: extradata.count) }
         }
-        interrupt.begin()
+        if stallLimit > 0 {
+            let left = max(lastProgressAt + stallLimit - av_gettime_relative(), 1000)
+            interrupt.begin(timeout: .microseconds(left))
+        } else {
+            interrupt.begin()
+        }
         // Takes the packet's reference, on success and on failure alike.
         let result = av_interleaved_write_frame(context, raw)
-        if result < 0 { throw interrupt.error(code: result, operation: "write", target: location.displayName) }
+        let position = bytesWritten
+        if position > lastPosition {
+            lastPosition = position
+            lastProgressAt = av_gettime_relative()
+        }
+        if result < 0 {
+            let error = interrupt.error(code: result, operation: "write", target: location.displayName)
+            if stallLimit > 0, error.interruption == .timedOut {
+                let seconds = Double(stallLimit / 1000) / 1000
+                throw AVError(
+                    "watchdog: no bytes accepted for \(seconds)s", operation: "write", target: location.displayName)
+            }
+            throw error
+        }
     }
 
     /// Bytes handed to the output so far (buffered or sent).

@@ -55,4 +55,33 @@ import TestSupport
         }
         #expect(error.description.contains("no-such-codec"))
     }
+
+    /// The bytes-out watchdog: a destination that takes the connection and then reads nothing
+    /// fails the write once no byte has moved for the limit, long before `write_timeout`.
+    @Test func watchdogFailsAWriteThatStopsMakingProgress() throws {
+        let temporary = try TempDirectory("media")
+        let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("in.flv")
+        try TestMedia.generate(input, seconds: 1)
+        let stop = StopSignal()
+        let demuxer = try Demuxer(.file(input.path), stop: stop, openTimeout: .seconds(5))
+        let video = try #require(demuxer.streams.first { $0.kind == .video })
+        let listener = try SilentListener()
+        // Over HTTP libav sends the request, then the body, without waiting for an answer; the
+        // kernel takes bytes for the never-accepted connection until its buffers are full.
+        let muxer = try Muxer(
+            .remote("http://127.0.0.1:\(listener.port)/ingest/KEY", allowedSchemes: ["http"]), streams: [video],
+            stop: stop, connectTimeout: .seconds(5), writeTimeout: .seconds(60), stallLimit: .seconds(1))
+        let chunk = [UInt8](repeating: 0, count: 1 << 20)
+        let started = ContinuousClock.now
+        let error = try #require(throws: AVError.self) {
+            for i in 0..<200 {
+                let time = Int64(i) * 40
+                try muxer.write(
+                    MediaPacket(streamIndex: 0, pts: time, dts: time, duration: 40, isKeyframe: true, data: chunk))
+            }
+        }
+        #expect(error.description.contains("watchdog: no bytes accepted for 1.0s"), "\(error)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+        muxer.abort()
+    }
 }
