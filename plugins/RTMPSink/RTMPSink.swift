@@ -16,7 +16,8 @@ final class RTMPSink: MediaSink {
         self.stop = context.stop
         do {
             // The expanded URL is checked again: a variable value could contain anything.
-            location = try MediaLocation.remote(try context.expand(options.url.text), allowedSchemes: RTMPSinkPlugin.schemes)
+            let url = context.useBackup ? options.backupURL ?? options.url : options.url
+            location = try MediaLocation.remote(try context.expand(url.text), allowedSchemes: RTMPSinkPlugin.schemes)
         } catch let error as AVError {
             throw error.relayError(.configuration)
         }
@@ -27,7 +28,8 @@ final class RTMPSink: MediaSink {
         do {
             muxer = try Muxer(
                 location, streams: streams, stop: stop, connectTimeout: .milliseconds(options.connectTimeoutMs),
-                writeTimeout: .milliseconds(options.writeTimeoutMs))
+                writeTimeout: .milliseconds(options.writeTimeoutMs),
+                stallLimit: options.watchdogMs > 0 ? .milliseconds(options.watchdogMs) : nil)
         } catch {
             throw error.relayError(.destination)
         }
@@ -61,4 +63,6 @@ final class RTMPSink: MediaSink {
     }
 
     var bytesWritten: Int64 { muxer?.bytesWritten ?? closedBytes }
+
+    var policy: OutputPolicy { options.policy }
 }

@@ -9,23 +9,83 @@ public enum RTMPSinkPlugin: SinkPlugin {
         /// Destination; may contain `{channel}` variables. The last path segment is the
         /// stream key and is never logged.
         public var url: RemoteURL
+        /// Where to publish while `url` is down; same rules as `url`.
+        public var backupURL: RemoteURL?
         public var connectTimeoutMs: Int64
         /// A write that makes no progress for this long fails the output.
         public var writeTimeoutMs: Int64
+        /// Bytes-out not growing for this long while writing fails the session (0: off).
+        public var watchdogMs: Int64
+        public var retryBackoffMs: Int64
+        public var retryMaxBackoffMs: Int64
+        /// How long a dropped output keeps reconnecting before it is failed (0: never reconnects).
+        public var giveUpAfterMs: Int64
+        public var failFastAttempts: Int
 
-        public init(url: RemoteURL, connectTimeout: Duration = .seconds(10), writeTimeout: Duration = .seconds(10)) {
+        public init(
+            url: RemoteURL, backupURL: RemoteURL? = nil, connectTimeout: Duration = .seconds(10),
+            writeTimeout: Duration = .seconds(10), watchdog: Duration = .seconds(10),
+            retry: Retry = Retry(), failFastAttempts: Int = 2
+        ) {
             self.url = url
+            self.backupURL = backupURL
             self.connectTimeoutMs = connectTimeout.milliseconds
             self.writeTimeoutMs = writeTimeout.milliseconds
+            self.watchdogMs = watchdog.milliseconds
+            self.retryBackoffMs = retry.backoff.milliseconds
+            self.retryMaxBackoffMs = retry.maxBackoff.milliseconds
+            self.giveUpAfterMs = retry.giveUpAfter.milliseconds
+            self.failFastAttempts = failFastAttempts
         }
+
+        var policy: OutputPolicy {
+            OutputPolicy(
+                failFastAttempts: failFastAttempts, backoff: .milliseconds(retryBackoffMs),
+                maxBackoff: .milliseconds(retryMaxBackoffMs), giveUpAfter: .milliseconds(giveUpAfterMs),
+                hasBackup: backupURL != nil)
+        }
+    }
+
+    /// The `retry:` mapping.
+    public struct Retry: Sendable {
+        public var backoff: Duration = .seconds(1)
+        public var maxBackoff: Duration = .seconds(30)
+        public var giveUpAfter: Duration = .seconds(120)
+        public init() {}
     }
 
     public static func decodeOptions(_ reader: inout MappingReader) -> Options? {
         let url = reader.required("url", .remoteURL(schemes: schemes))
+        let backup = reader.optional("backup_url", .remoteURL(schemes: schemes))
         let connect = reader.optional("connect_timeout", .duration(in: .milliseconds(100)...(.seconds(300))))
         let write = reader.optional("write_timeout", .duration(in: .milliseconds(100)...(.seconds(300))))
+        let watchdog = reader.optional("watchdog", .duration(in: .zero...(.seconds(300))))
+        let failFast = reader.optional("fail_fast_attempts", .int(in: 1...5))
+        let retry = reader.node("retry").flatMap { decodeRetry($0, in: reader) }
         guard let url else { return nil }
-        return Options(url: url, connectTimeout: connect ?? .seconds(10), writeTimeout: write ?? .seconds(10))
+        return Options(
+            url: url, backupURL: backup, connectTimeout: connect ?? .seconds(10), writeTimeout: write ?? .seconds(10),
+            watchdog: watchdog ?? .seconds(10), retry: retry ?? Retry(), failFastAttempts: failFast ?? 2)
+    }
+
+    private static func decodeRetry(_ node: ConfigNode, in parent: MappingReader) -> Retry? {
+        guard var reader = MappingReader(node, context: "\(parent.context) retry", diagnostics: parent.diagnostics) else {
+            return nil
+        }
+        defer { reader.finish() }
+        var retry = Retry()
+        let backoff = reader.optional("backoff", .duration(in: .milliseconds(100)...(.seconds(60))))
+        let maxBackoff = reader.optional("max_backoff", .duration(in: .milliseconds(100)...(.seconds(300))))
+        let giveUp = reader.optional("give_up_after", .duration(in: .zero...(.seconds(86400))))
+        retry.backoff = backoff ?? retry.backoff
+        retry.maxBackoff = maxBackoff ?? max(retry.maxBackoff, retry.backoff)
+        retry.giveUpAfter = giveUp ?? retry.giveUpAfter
+        if retry.maxBackoff < retry.backoff {
+            reader.diagnostics.error(
+                "\"max_backoff\" must not be shorter than \"backoff\" in \(reader.context)", at: reader.location(of: "max_backoff"))
+            return nil
+        }
+        return retry
     }
 
     public static func makeSink(options: Options, context: StageContext) throws -> any MediaSink {

@@ -45,4 +45,37 @@ public protocol MediaSink: AnyObject {
     var bytesWritten: Int64 { get }
     /// Where this sink writes, safe to log (secrets masked).
     var displayName: String { get }
+    /// How the output's runner treats this sink's failures. Default: `OutputPolicy()`.
+    var policy: OutputPolicy { get }
+}
+
+extension MediaSink {
+    public var policy: OutputPolicy { OutputPolicy() }
+}
+
+/// What an output does when its sink fails; the sink plugin chooses it from its options and
+/// the output's runner (one thread per output) carries it out with a fresh sink per attempt.
+public struct OutputPolicy: Sendable, Hashable {
+    /// Attempts before an output that never got a session up is failed: a refused publish
+    /// (bad URL or key) does not get better by hammering the platform.
+    public var failFastAttempts: Int
+    /// Reconnection after a session that worked: backoff doubles from `backoff` up to
+    /// `maxBackoff` (with jitter), and the output fails once it has been down `giveUpAfter`.
+    /// A zero `giveUpAfter` means no reconnection.
+    public var backoff: Duration
+    public var maxBackoff: Duration
+    public var giveUpAfter: Duration
+    /// The sink can also write to a backup destination (see `StageContext.useBackup`).
+    public var hasBackup: Bool
+
+    public init(
+        failFastAttempts: Int = 1, backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30),
+        giveUpAfter: Duration = .zero, hasBackup: Bool = false
+    ) {
+        self.failFastAttempts = failFastAttempts
+        self.backoff = backoff
+        self.maxBackoff = maxBackoff
+        self.giveUpAfter = giveUpAfter
+        self.hasBackup = hasBackup
+    }
 }

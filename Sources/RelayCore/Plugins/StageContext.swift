@@ -11,6 +11,8 @@ public struct StageContext: Sendable {
     public var stop: StopSignal
     /// Where a transcoder says what it is doing (copying or encoding, and why).
     public var processing: ProcessingStatus
+    /// For sinks with a backup destination: write to it instead of the primary one.
+    public var useBackup = false
 
     public init(
         route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal,

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A relay's numbers at one moment: what the periodic log line and (later) the API show.
 public struct RelayStats: Sendable, Codable, Hashable {
     public struct Input: Sendable, Codable, Hashable {
@@ -18,10 +20,14 @@ public struct RelayStats: Sendable, Codable, Hashable {
         public var bitrateKbps: Double = 0
         /// Packets dropped because this destination fell behind.
         public var dropped: Int64 = 0
-        /// Reconnections of this output. Outputs do not retry yet (a failed one stays failed),
-        /// so this is 0 until the retry mechanism exists.
+        /// Connection attempts after the first one (reconnects and fail-fast retries).
         public var retries: Int = 0
+        public var lastRetryAt: Date?
+        /// When the current session was established; nil while not connected.
+        public var connectedSince: Date?
         public var lastError: String?
+        /// Whose fault `lastError` is: the destination's, the source's or ours.
+        public var errorClass: RelayError.Class?
 
         public init(name: String, state: OutputState) {
             self.name = name

@@ -28,8 +28,7 @@ final class PacketQueue: @unchecked Sendable {
         defer { condition.unlock() }
         guard !closed else { return false }
         if waitingForKeyframe {
-            let isResumePoint = packet.isKeyframe && (videoStreams.isEmpty || videoStreams.contains(packet.streamIndex))
-            guard isResumePoint, count < capacity / 2 else {
+            guard isResumePoint(packet), count < capacity / 2 else {
                 dropped += 1
                 return false
             }
@@ -79,6 +78,31 @@ final class PacketQueue: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Makes the next packet `pop` returns a video keyframe, dropping what is queued before
+    /// it (or everything, then waiting for the next one): a reconnected sink starts a new
+    /// session that players can only decode from a keyframe.
+    func resyncToKeyframe() {
+        condition.lock()
+        defer { condition.unlock() }
+        let start = buffer[head...].firstIndex { isResumePoint($0) } ?? buffer.count
+        dropped += Int64(start - head)
+        head = start
+        if count == 0 {
+            buffer.removeAll(keepingCapacity: true)
+            head = 0
+            waitingForKeyframe = true
+        }
+    }
+
+    /// Waits up to `timeout` for `close()`; true if the queue is closed. Pushes go on meanwhile.
+    func waitUntilClosed(timeout: Duration) -> Bool {
+        let deadline = Date().addingTimeInterval(Double(timeout.milliseconds) / 1000)
+        condition.lock()
+        defer { condition.unlock() }
+        while !closed, condition.wait(until: deadline) {}
+        return closed
+    }
+
     var droppedCount: Int64 {
         condition.lock()
         defer { condition.unlock() }
@@ -86,4 +110,8 @@ final class PacketQueue: @unchecked Sendable {
     }
 
     private var count: Int { buffer.count - head }
+
+    private func isResumePoint(_ packet: MediaPacket) -> Bool {
+        packet.isKeyframe && (videoStreams.isEmpty || videoStreams.contains(packet.streamIndex))
+    }
 }

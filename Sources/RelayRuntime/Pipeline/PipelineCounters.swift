@@ -1,3 +1,4 @@
+import Foundation
 import RelayCore
 import Synchronization
 
@@ -18,26 +19,46 @@ final class StageCounters: Sendable {
 
 /// One output's state as its sink thread last reported it.
 final class OutputStatus: Sendable {
+    struct Current: Sendable {
+        var state: OutputState = .starting
+        var lastError: String?
+        var errorClass: RelayError.Class?
+        var retries = 0
+        var lastRetryAt: Date?
+        var connectedSince: Date?
+    }
+
     let name: String
     let counters = StageCounters()
-    /// Bytes the muxer actually wrote (container overhead included).
+    /// Bytes the muxer actually wrote (container overhead included), over all sessions.
     let bytesOut = Atomic<Int64>(0)
-    private let state = Mutex<(OutputState, String?)>((.starting, nil))
+    private let state = Mutex(Current())
     /// Mirrors `state == .failed` without the lock: the source thread checks it per packet.
     private let failed = Atomic<Bool>(false)
 
     init(name: String) { self.name = name }
 
-    func set(_ newState: OutputState, error: String? = nil) {
+    func set(_ newState: OutputState, error: RelayError? = nil) {
         state.withLock { current in
-            current = (newState, error ?? current.1)
+            current.state = newState
+            if let error {
+                current.lastError = error.message
+                current.errorClass = error.errorClass
+            }
+            current.connectedSince = newState == .active ? Date() : nil
         }
         if newState == .failed { failed.store(true, ordering: .releasing) }
     }
 
+    /// Counts a connection attempt after the first.
+    func countRetry() {
+        state.withLock { current in
+            current.retries += 1
+            current.lastRetryAt = Date()
+        }
+    }
+
     var hasFailed: Bool { failed.load(ordering: .acquiring) }
 
-    var current: (state: OutputState, lastError: String?) {
-        state.withLock { ($0.0, $0.1) }
-    }
+    var current: Current { state.withLock { $0 } }
 }

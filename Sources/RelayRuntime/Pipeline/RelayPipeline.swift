@@ -57,12 +57,16 @@ public final class RelayPipeline: Sendable {
         stats.input.bytes = input.bytes.load(ordering: .relaxed)
         stats.input.dropped = inputDropped.load(ordering: .relaxed)
         stats.outputs = runners.withLock { $0 }.map { runner in
-            let (outputState, lastError) = runner.status.current
-            var output = RelayStats.Output(name: runner.status.name, state: outputState)
+            let current = runner.status.current
+            var output = RelayStats.Output(name: runner.status.name, state: current.state)
             output.packets = runner.status.counters.packets.load(ordering: .relaxed)
             output.bytes = runner.status.bytesOut.load(ordering: .relaxed)
             output.dropped = runner.queue.droppedCount
-            output.lastError = lastError
+            output.retries = current.retries
+            output.lastRetryAt = current.lastRetryAt
+            output.connectedSince = current.connectedSince
+            output.lastError = current.lastError
+            output.errorClass = current.errorClass
             return output
         }
         return (stats, input.videoPackets.load(ordering: .relaxed))
@@ -138,7 +142,8 @@ public final class RelayPipeline: Sendable {
                 for sink in sinks { sink.queue.push(out) }
             }
             if sinks.allSatisfy(\.status.hasFailed) {
-                let errors = sinks.map { "\($0.status.name): \($0.status.current.lastError ?? "failed")" }
+                // Each output's error already names it.
+                let errors = sinks.map { $0.status.current.lastError ?? "output \"\($0.status.name)\" failed" }
                 outcome = .failed(RelayError(.destination, "every output failed (\(errors.joined(separator: "; ")))"))
                 break readLoop
             }
@@ -162,9 +167,10 @@ public final class RelayPipeline: Sendable {
             let base = self.context(stop: StopSignal())
             return SinkRunner(
                 name: output.name, queueCapacity: spec.sinkQueuePackets, videoStreams: videoStreams, logger: logger
-            ) { abortSignal in
+            ) { abortSignal, useBackup in
                 var context = base
                 context.stop = abortSignal
+                context.useBackup = useBackup
                 return try registry.makeSink(output.sink, context: context)
             }
         }

@@ -16,7 +16,8 @@ public enum StatsLine {
             var text = "output[\(output.name)]=\(output.state.rawValue),\(kbps(output.bitrateKbps)),bytes=\(output.bytes)"
             text += ",packets=\(output.packets)"
             if output.dropped > 0 { text += ",dropped=\(output.dropped)" }
-            if let error = output.lastError { text += ",error=\"\(error)\"" }
+            if output.retries > 0 { text += ",retries=\(output.retries)" }
+            if let error = output.lastError { text += ",error=\"\((output.errorClass?.rawValue).map { "\($0): " } ?? "")\(error)\"" }
             parts.append(text)
         }
         if let processing = stats.processing { parts.append("processing=\"\(processing)\"") }
