@@ -161,14 +161,17 @@ enum OpenAPIDocument {
                   "state": { "$ref": "#/components/schemas/OutputState" },
                   "bytesOut": { "type": "integer" },
                   "bitrateKbps": { "type": "number" },
-                  "retries": { "type": "integer" },
-                  "lastError": { "type": "string", "description": "Absent while there is none." }
+                  "retries": { "type": "integer", "description": "Connection attempts after the first: reconnects after a drop, and fail-fast retries." },
+                  "lastRetryAt": { "type": "string", "format": "date-time", "description": "When the last of those attempts began. Absent before the first." },
+                  "connectedSince": { "type": "string", "format": "date-time", "description": "When the current session to the destination was established. Absent unless the output is active." },
+                  "lastError": { "type": "string", "description": "Names the output; stream keys are masked. Kept after a successful reconnect. Absent while there is none." },
+                  "errorClass": { "type": "string", "enum": ["destination", "source", "configuration", "internal"], "description": "Whose fault lastError is: destination (the platform refused, dropped or stalled us), source, configuration, or internal (relaygate). Absent while there is no error." }
                 }
               },
               "Relay": {
                 "type": "object",
                 "additionalProperties": false,
-                "required": ["id", "channelId", "route", "sellerUid", "origin", "isActive", "state", "health", "bitrateKbps", "fps", "startedAt", "uptimeSeconds", "restarts", "outputs"],
+                "required": ["id", "channelId", "route", "origin", "isActive", "state", "health", "bitrateKbps", "fps", "startedAt", "uptimeSeconds", "restarts", "outputs"],
                 "properties": {
                   "id": { "type": "string", "description": "route/channel; stable while the relay exists." },
                   "channelId": { "type": "string" },

@@ -10,7 +10,10 @@ struct RelayResource: Encodable {
         var bytesOut: Int64
         var bitrateKbps: Double
         var retries: Int
+        var lastRetryAt: Date?
+        var connectedSince: Date?
         var lastError: String?
+        var errorClass: String?
     }
 
     var id: String
@@ -51,7 +54,8 @@ struct RelayResource: Encodable {
         outputs = (view.stats?.outputs ?? []).map {
             Output(
                 name: $0.name, state: $0.state.rawValue, bytesOut: $0.bytes, bitrateKbps: Self.rounded($0.bitrateKbps),
-                retries: $0.retries, lastError: $0.lastError)
+                retries: $0.retries, lastRetryAt: $0.lastRetryAt, connectedSince: $0.connectedSince,
+                lastError: $0.lastError, errorClass: $0.errorClass?.rawValue)
         }
     }
 
