@@ -11,9 +11,12 @@ public final class Nginx: @unchecked Sendable {
     public let prefix: TempDirectory
     public let rtmpPort: Int
     public let httpPort: Int
-    private let child: ChildProcess
+    private let lock = NSLock()
+    private var running: ChildProcess?
 
-    public init() async throws {
+    /// `rtmpApplications` and `httpLocations` are added to the rtmp and http server blocks;
+    /// `@HTTP_PORT@` in them stands for `httpPort`.
+    public init(rtmpApplications: String = "", httpLocations: String = "") async throws {
         prefix = try TempDirectory("nginx")
         rtmpPort = FreePort.next()
         httpPort = FreePort.next()
@@ -40,6 +43,7 @@ public final class Nginx: @unchecked Sendable {
                         live on; record off;
                         hls on; hls_path \(p)/hls; hls_fragment 1s; hls_playlist_length 10s; hls_cleanup off;
                     }
+                    \(rtmpApplications)
                 }
             }
             http {
@@ -50,15 +54,35 @@ public final class Nginx: @unchecked Sendable {
                     listen 127.0.0.1:\(httpPort);
                     location /hls { types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; } alias \(p)/hls; }
                     location /stat { rtmp_stat all; }
+                    \(httpLocations)
                 }
             }
             """
-        try prefix.write("nginx.conf", conf)
-        child = try ChildProcess(
+        // Extra blocks may call back into this nginx's own HTTP server (on_publish).
+        try prefix.write("nginx.conf", conf.replacingOccurrences(of: "@HTTP_PORT@", with: "\(httpPort)"))
+        try await start()
+    }
+
+    /// Starts nginx (again) on the same ports and prefix; its error log is appended to.
+    public func start() async throws {
+        let p = prefix.path
+        let child = try ChildProcess(
             "/usr/sbin/nginx", ["-p", p, "-c", "\(p)/nginx.conf", "-e", "\(p)/logs/error.log"],
             logDirectory: "\(p)/logs", name: "nginx")
+        lock.withLock { running = child }
         let up = await eventually(timeout: .seconds(10)) { FreePort.isListening(self.rtmpPort) && FreePort.isListening(self.httpPort) }
         guard up else { throw TestFailure("nginx did not start: \(child.stderr) \(errorLog)") }
+    }
+
+    /// Stops nginx the way an outage looks to its clients: every connection closes.
+    public func stop() {
+        let child: ChildProcess? = lock.withLock {
+            defer { running = nil }
+            return running
+        }
+        guard let child else { return }
+        child.signal(SIGTERM)
+        child.process.waitUntilExit()
     }
 
     public func publishURL(_ app: String, _ name: String) -> String { "rtmp://127.0.0.1:\(rtmpPort)/\(app)/\(name)" }
@@ -135,10 +159,7 @@ public final class Nginx: @unchecked Sendable {
         return Int(after[t0.upperBound..<t1.lowerBound])
     }
 
-    deinit {
-        child.signal(SIGTERM)
-        child.process.waitUntilExit()
-    }
+    deinit { stop() }
 }
 
 public struct TestFailure: Error, CustomStringConvertible {
