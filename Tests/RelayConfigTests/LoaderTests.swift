@@ -1,6 +1,7 @@
 import Foundation
 import RelayConfig
 import RelayCore
+import RTMPSink
 import Testing
 
 @Suite struct LoaderTests {
@@ -201,6 +202,32 @@ import Testing
         #expect(spec.sinkQueuePackets == 256)
         // Given values win over captures.
         #expect(config.relaySpec(for: route, channel: "seller_42", values: ["id": "7"]).values["id"] == "7")
+    }
+
+    /// The rtmp sink's failure handling: defaults, and every key set.
+    @Test func rtmpRetryOptionsAreRead() throws {
+        let config = try load([
+            "conf.d/20-platforms.yaml": Self.platforms + """
+
+              cf:
+                type: rtmp
+                url: "rtmps://live.example.net/live/{channel}"
+                backup_url: "rtmp://backup.example.net/live/{channel}"
+                watchdog: 0s
+                fail_fast_attempts: 1
+                retry: { backoff: 200ms, max_backoff: 1m, give_up_after: 0s }
+            """
+        ])
+        func options(_ name: String) throws -> RTMPSinkPlugin.Options {
+            let sink = try #require(config.platforms[name]?.sink)
+            return try JSONDecoder().decode(RTMPSinkPlugin.Options.self, from: Data(sink.options.utf8))
+        }
+        let local = try options("local")
+        #expect(local.backupURL == nil && local.watchdogMs == 10_000 && local.failFastAttempts == 2)
+        #expect(local.retryBackoffMs == 1000 && local.retryMaxBackoffMs == 30_000 && local.giveUpAfterMs == 120_000)
+        let cf = try options("cf")
+        #expect(cf.backupURL?.host == "backup.example.net" && cf.watchdogMs == 0 && cf.failFastAttempts == 1)
+        #expect(cf.retryBackoffMs == 200 && cf.retryMaxBackoffMs == 60_000 && cf.giveUpAfterMs == 0)
     }
 
     @Test func equalityIgnoresLocations() throws {

@@ -69,7 +69,8 @@ public enum RTMPSinkPlugin: SinkPlugin {
     }
 
     private static func decodeRetry(_ node: ConfigNode, in parent: MappingReader) -> Retry? {
-        guard var reader = MappingReader(node, context: "\(parent.context) retry", diagnostics: parent.diagnostics) else {
+        guard var reader = MappingReader(node, context: "\"retry\" of \(parent.context)", diagnostics: parent.diagnostics)
+        else {
             return nil
         }
         defer { reader.finish() }
@@ -81,8 +82,9 @@ public enum RTMPSinkPlugin: SinkPlugin {
         retry.maxBackoff = maxBackoff ?? max(retry.maxBackoff, retry.backoff)
         retry.giveUpAfter = giveUp ?? retry.giveUpAfter
         if retry.maxBackoff < retry.backoff {
+            let (low, high) = (DurationText.format(retry.maxBackoff), DurationText.format(retry.backoff))
             reader.diagnostics.error(
-                "\"max_backoff\" must not be shorter than \"backoff\" in \(reader.context)", at: reader.location(of: "max_backoff"))
+                "\"max_backoff\" (\(low)) must not be below \"backoff\" (\(high))", at: reader.location(of: "max_backoff"))
             return nil
         }
         return retry
