@@ -180,4 +180,42 @@ struct OutputFailureTests {
         #expect(streaming, "good output not streaming:\n\(nginx.errorLog)")
         #expect(outputs["good"]?["state"] as? String == "active")
     }
+
+    @Test func anOutputSwitchesToItsBackupAndReturnsToThePrimary() async throws {
+        let primary = try await Nginx()
+        let backup = try await Nginx()
+        let (publisher, logs) = try await Self.seller(on: backup)
+        defer { publisher.signal(SIGKILL); _ = logs }
+        let apiPort = FreePort.next()
+        let platforms = """
+              p:
+                type: rtmp
+                url: "\(primary.publishURL("live", "{channel}"))"
+                backup_url: "\(backup.publishURL("live", "{channel}"))"
+                backup_return_after: 4s
+                retry: { backoff: 500ms, max_backoff: 1s, give_up_after: 1m }
+            """
+        let gateway = try Self.gateway(
+            source: backup.publishURL("src", "cam"), platforms: platforms, outputs: "p", apiPort: apiPort, nginx: primary)
+        defer { gateway.child.signal(SIGKILL) }
+        let (http, openAPI) = try await Self.api(port: apiPort)
+        let onPrimary = await eventually(timeout: .seconds(20)) { (primary.publishedMilliseconds("ch") ?? 0) >= 3000 }
+        #expect(onPrimary, "log:\n\(gateway.log)")
+
+        primary.stop()
+        let onBackup = await eventually(timeout: .seconds(5)) { (backup.publishedMilliseconds("ch") ?? 0) >= 1000 }
+        #expect(onBackup, "did not switch to the backup; log:\n\(gateway.log)")
+        try await primary.start()
+
+        // After 4 s on the backup the output closes it cleanly and publishes to the primary again.
+        let returned = await eventually(timeout: .seconds(12)) {
+            primary.publishSessions("ch").count >= 2 && (primary.publishedMilliseconds("ch") ?? 0) >= 1000
+        }
+        #expect(returned, "did not return to the primary; log:\n\(gateway.log)")
+        try backup.waitUntilPublishEnded("ch")
+        let backupSessions = backup.publishSessions("ch")
+        #expect(backupSessions.allSatisfy { $0.clean }, "\(backupSessions)")
+        let output = try #require(try await Self.outputs(http, openAPI)["p"])
+        #expect(output["state"] as? String == "active" && (output["retries"] as? Int ?? 0) >= 1, "\(output)")
+    }
 }

@@ -11,6 +11,8 @@ public enum RTMPSinkPlugin: SinkPlugin {
         public var url: RemoteURL
         /// Where to publish while `url` is down; same rules as `url`.
         public var backupURL: RemoteURL?
+        /// After this long on the backup, go back to `url` (0: stay until the backup fails).
+        public var backupReturnAfterMs: Int64
         public var connectTimeoutMs: Int64
         /// A write that makes no progress for this long fails the output.
         public var writeTimeoutMs: Int64
@@ -23,12 +25,13 @@ public enum RTMPSinkPlugin: SinkPlugin {
         public var failFastAttempts: Int
 
         public init(
-            url: RemoteURL, backupURL: RemoteURL? = nil, connectTimeout: Duration = .seconds(10),
+            url: RemoteURL, backupURL: RemoteURL? = nil, backupReturnAfter: Duration = .zero, connectTimeout: Duration = .seconds(10),
             writeTimeout: Duration = .seconds(10), watchdog: Duration = .seconds(10),
             retry: Retry = Retry(), failFastAttempts: Int = 2
         ) {
             self.url = url
             self.backupURL = backupURL
+            self.backupReturnAfterMs = backupReturnAfter.milliseconds
             self.connectTimeoutMs = connectTimeout.milliseconds
             self.writeTimeoutMs = writeTimeout.milliseconds
             self.watchdogMs = watchdog.milliseconds
@@ -42,7 +45,8 @@ public enum RTMPSinkPlugin: SinkPlugin {
             OutputPolicy(
                 failFastAttempts: failFastAttempts, backoff: .milliseconds(retryBackoffMs),
                 maxBackoff: .milliseconds(retryMaxBackoffMs), giveUpAfter: .milliseconds(giveUpAfterMs),
-                hasBackup: backupURL != nil)
+                hasBackup: backupURL != nil,
+                returnToPrimaryAfter: backupReturnAfterMs > 0 ? .milliseconds(backupReturnAfterMs) : nil)
         }
     }
 
@@ -57,6 +61,7 @@ public enum RTMPSinkPlugin: SinkPlugin {
     public static func decodeOptions(_ reader: inout MappingReader) -> Options? {
         let url = reader.required("url", .remoteURL(schemes: schemes))
         let backup = reader.optional("backup_url", .remoteURL(schemes: schemes))
+        let returnAfter = reader.optional("backup_return_after", .duration(in: .zero...(.seconds(86400))))
         let connect = reader.optional("connect_timeout", .duration(in: .milliseconds(100)...(.seconds(300))))
         let write = reader.optional("write_timeout", .duration(in: .milliseconds(100)...(.seconds(300))))
         let watchdog = reader.optional("watchdog", .duration(in: .zero...(.seconds(300))))
@@ -64,7 +69,7 @@ public enum RTMPSinkPlugin: SinkPlugin {
         let retry = reader.node("retry").flatMap { decodeRetry($0, in: reader) }
         guard let url else { return nil }
         return Options(
-            url: url, backupURL: backup, connectTimeout: connect ?? .seconds(10), writeTimeout: write ?? .seconds(10),
+            url: url, backupURL: backup, backupReturnAfter: returnAfter ?? .zero, connectTimeout: connect ?? .seconds(10), writeTimeout: write ?? .seconds(10),
             watchdog: watchdog ?? .seconds(10), retry: retry ?? Retry(), failFastAttempts: failFast ?? 2)
     }
 

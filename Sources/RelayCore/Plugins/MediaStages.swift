@@ -67,15 +67,19 @@ public struct OutputPolicy: Sendable, Hashable {
     public var giveUpAfter: Duration
     /// The sink can also write to a backup destination (see `StageContext.useBackup`).
     public var hasBackup: Bool
+    /// How long a session on the backup lasts before the output tries the primary again;
+    /// nil: it stays on the backup until the backup fails.
+    public var returnToPrimaryAfter: Duration?
 
     public init(
         failFastAttempts: Int = 1, backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30),
-        giveUpAfter: Duration = .zero, hasBackup: Bool = false
+        giveUpAfter: Duration = .zero, hasBackup: Bool = false, returnToPrimaryAfter: Duration? = nil
     ) {
         self.failFastAttempts = failFastAttempts
         self.backoff = backoff
         self.maxBackoff = maxBackoff
         self.giveUpAfter = giveUpAfter
         self.hasBackup = hasBackup
+        self.returnToPrimaryAfter = returnToPrimaryAfter
     }
 }

@@ -65,6 +65,9 @@ final class SinkRunner: Sendable {
         /// A session broke after delivering media for `delivered` (open to last write that
         /// moved bytes).
         case dropped(any Error, delivered: Duration)
+        /// The backup session was closed cleanly to go back to the primary destination;
+        /// `keyframe` is the first packet for the next session.
+        case returnToPrimary(keyframe: MediaPacket)
     }
 
     private func run(streams: [StreamInfo], videoStreams: Set<Int>) {
@@ -76,20 +79,34 @@ final class SinkRunner: Sendable {
         /// When the current outage began.
         var downSince: ContinuousClock.Instant?
         var backoff = Duration.zero
-        var attempt = 0
+        var isRetry = false
+        var first: MediaPacket?
         while true {
-            if attempt > 0 { status.countRetry() }
-            attempt += 1
-            let end = session(streams: streams, videoStreams: videoStreams, useBackup: useBackup) { policy = $0 }
+            if isRetry { status.countRetry() }
+            isRetry = true
+            let end = session(streams: streams, videoStreams: videoStreams, useBackup: useBackup, first: first) {
+                policy = $0
+            }
+            first = nil
             let rules = policy ?? OutputPolicy()
             let error: any Error
             switch end {
             case .finished:
                 return
+            case .returnToPrimary(let keyframe):
+                // Not a failure: the backup worked. If the primary is still down, the refusal
+                // below sends the output back to the backup at once.
+                logger.info("output returning to its primary destination")
+                useBackup = false
+                downSince = nil
+                isRetry = false
+                first = keyframe
+                continue
             case .refused(let refused) where !everOpened:
                 // Never accepted at all: a bad URL or key fails fast instead of hammering the platform.
                 refusals += 1
                 guard refusals < rules.failFastAttempts else { return fail(refusal(refused)) }
+                if rules.hasBackup { useBackup.toggle() }
                 retrying(after: refused, pause: Self.failFastPause)
                 if queue.waitUntilClosed(timeout: Self.failFastPause) { return finishWithoutSession() }
                 continue
@@ -100,9 +117,16 @@ final class SinkRunner: Sendable {
                 downSince = .now
                 backoff = rules.backoff
             case .refused(let failed), .dropped(let failed, _):
-                // The outage goes on.
+                // The outage goes on (or, back from the backup, a new one begins).
                 error = failed
-                backoff = min(backoff * 2, rules.maxBackoff)
+                if downSince == nil {
+                    // Only after returning to the primary: it is still down, so back to the
+                    // backup without a pause.
+                    downSince = .now
+                    backoff = .zero
+                } else {
+                    backoff = min(max(backoff * 2, rules.backoff), rules.maxBackoff)
+                }
             }
             let down = ContinuousClock.now - (downSince ?? .now)
             guard down < rules.giveUpAfter else { return fail(classified(error), giveUp: rules.giveUpAfter) }
@@ -119,7 +143,8 @@ final class SinkRunner: Sendable {
     /// One connection to the destination, from open to failure or the end of the queue.
     /// Reports the sink's policy as soon as the sink exists.
     private func session(
-        streams: [StreamInfo], videoStreams: Set<Int>, useBackup: Bool, policy: (OutputPolicy) -> Void
+        streams: [StreamInfo], videoStreams: Set<Int>, useBackup: Bool, first: MediaPacket?,
+        policy: (OutputPolicy) -> Void
     ) -> SessionEnd {
         let sink: any MediaSink
         do {
@@ -138,7 +163,16 @@ final class SinkRunner: Sendable {
         let openedAt = ContinuousClock.now
         var lastProgress = openedAt
         var sessionBytes = sink.bytesWritten
-        while let packet = queue.pop() {
+        let returnAfter = useBackup ? sink.policy.returnToPrimaryAfter : nil
+        var next = first
+        while let packet = next ?? queue.pop() {
+            next = nil
+            if let returnAfter, ContinuousClock.now - openedAt >= returnAfter, isResumePoint(packet, videoStreams) {
+                // Switch where the primary's new session can start: at this keyframe.
+                do { try sink.close() } catch { logger.info("closing the backup session: \(classified(error).message)") }
+                status.bytesOut.store(bytesBefore + sink.bytesWritten, ordering: .relaxed)
+                return .returnToPrimary(keyframe: packet)
+            }
             do {
                 try sink.write(packet)
             } catch {
@@ -167,6 +201,10 @@ final class SinkRunner: Sendable {
             fail(classified(error))
         }
         return .finished
+    }
+
+    private func isResumePoint(_ packet: MediaPacket, _ videoStreams: Set<Int>) -> Bool {
+        packet.isKeyframe && (videoStreams.isEmpty || videoStreams.contains(packet.streamIndex))
     }
 
     private func finishAborted() -> SessionEnd {
