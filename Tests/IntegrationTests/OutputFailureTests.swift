@@ -10,8 +10,11 @@ struct OutputFailureTests {
     static let readToken = "read-token-0123456789"
 
     /// A gateway running one pull route from `source` to platforms `platforms` (YAML), with
-    /// the API on for a read token.
-    static func gateway(source: String, platforms: String, outputs: String, apiPort: Int, nginx: Nginx) throws -> Gateway {
+    /// the API on for a read token; returns once the API listens, with its OpenAPI document.
+    static func gateway(
+        source: String, platforms: String, outputs: String, nginx: Nginx
+    ) async throws -> (Gateway, HTTPClient, OpenAPIValidator) {
+        let apiPort = FreePort.next()
         let settings = """
             stats_interval: 2s
             restart_delay: 500ms
@@ -34,7 +37,20 @@ struct OutputFailureTests {
                 outputs: [\(outputs)]
 
             """
-        return try Gateway(nginx: nginx, routes: routes, settings: settings)
+        let gateway = try Gateway(nginx: nginx, routes: routes, settings: settings)
+        let http = HTTPClient(baseURL: "http://127.0.0.1:\(apiPort)")
+        let listening = await eventually(timeout: .seconds(10)) { FreePort.isListening(apiPort) }
+        guard listening else {
+            gateway.child.signal(SIGKILL)
+            throw TestFailure("API not listening; log:\n\(gateway.log)")
+        }
+        do {
+            let document = try await http.send("GET", "/openapi.json", body: nil, contentType: nil)
+            return (gateway, http, try OpenAPIValidator(json: document.body))
+        } catch {
+            gateway.child.signal(SIGKILL)
+            throw error
+        }
     }
 
     /// The relay's outputs by name, as `GET /v1/relays/ch` shows them, checked against the
@@ -45,14 +61,6 @@ struct OutputFailureTests {
         #expect(problems.isEmpty, "\(problems)")
         let outputs = ((reply.json as? [String: Any])?["outputs"] as? [[String: Any]]) ?? []
         return Dictionary(outputs.map { ($0["name"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
-    }
-
-    static func api(port: Int) async throws -> (HTTPClient, OpenAPIValidator) {
-        let http = HTTPClient(baseURL: "http://127.0.0.1:\(port)")
-        let listening = await eventually(timeout: .seconds(10)) { FreePort.isListening(port) }
-        guard listening else { throw TestFailure("API not listening") }
-        let document = try await http.send("GET", "/openapi.json", body: nil, contentType: nil)
-        return (http, try OpenAPIValidator(json: document.body))
     }
 
     /// An ffmpeg "seller" publishing `src/cam` to `nginx`, given a second to get going.
@@ -70,7 +78,6 @@ struct OutputFailureTests {
         // The seller publishes to the nginx that stays up.
         let (publisher, logs) = try await Self.seller(on: nginxB)
         defer { publisher.signal(SIGKILL); _ = logs }
-        let apiPort = FreePort.next()
         let platforms = """
               a:
                 type: rtmp
@@ -80,10 +87,9 @@ struct OutputFailureTests {
                 type: rtmp
                 url: "\(nginxB.publishURL("live", "{channel}"))"
             """
-        let gateway = try Self.gateway(
-            source: nginxB.publishURL("src", "cam"), platforms: platforms, outputs: "a, b", apiPort: apiPort, nginx: nginxA)
+        let (gateway, http, openAPI) = try await Self.gateway(
+            source: nginxB.publishURL("src", "cam"), platforms: platforms, outputs: "a, b", nginx: nginxA)
         defer { gateway.child.signal(SIGKILL) }
-        let (http, openAPI) = try await Self.api(port: apiPort)
 
         // Long enough that A's session counts as working (`SinkRunner.workingSession`).
         let up = await eventually(timeout: .seconds(20)) { nginxA.segments("ch").count >= 4 && nginxB.segments("ch").count >= 4 }
@@ -135,7 +141,6 @@ struct OutputFailureTests {
                 """)
         let (publisher, logs) = try await Self.seller(on: nginx)
         defer { publisher.signal(SIGKILL); _ = logs }
-        let apiPort = FreePort.next()
         let platforms = """
               good:
                 type: rtmp
@@ -144,10 +149,9 @@ struct OutputFailureTests {
                 type: rtmp
                 url: "\(nginx.publishURL("guarded", "SECRETBADKEY"))"
             """
-        let gateway = try Self.gateway(
-            source: nginx.publishURL("src", "cam"), platforms: platforms, outputs: "good, bad", apiPort: apiPort, nginx: nginx)
+        let (gateway, http, openAPI) = try await Self.gateway(
+            source: nginx.publishURL("src", "cam"), platforms: platforms, outputs: "good, bad", nginx: nginx)
         defer { gateway.child.signal(SIGKILL) }
-        let (http, openAPI) = try await Self.api(port: apiPort)
 
         // From the bad output's first connection attempt to its failure.
         let connecting = await eventually(timeout: .seconds(20), every: .milliseconds(50)) {
@@ -186,7 +190,6 @@ struct OutputFailureTests {
         let backup = try await Nginx()
         let (publisher, logs) = try await Self.seller(on: backup)
         defer { publisher.signal(SIGKILL); _ = logs }
-        let apiPort = FreePort.next()
         let platforms = """
               p:
                 type: rtmp
@@ -195,10 +198,9 @@ struct OutputFailureTests {
                 backup_return_after: 4s
                 retry: { backoff: 500ms, max_backoff: 1s, give_up_after: 1m }
             """
-        let gateway = try Self.gateway(
-            source: backup.publishURL("src", "cam"), platforms: platforms, outputs: "p", apiPort: apiPort, nginx: primary)
+        let (gateway, http, openAPI) = try await Self.gateway(
+            source: backup.publishURL("src", "cam"), platforms: platforms, outputs: "p", nginx: primary)
         defer { gateway.child.signal(SIGKILL) }
-        let (http, openAPI) = try await Self.api(port: apiPort)
         let onPrimary = await eventually(timeout: .seconds(20)) { (primary.publishedMilliseconds("ch") ?? 0) >= 3000 }
         #expect(onPrimary, "log:\n\(gateway.log)")
 
