@@ -74,7 +74,8 @@ final class SinkRunner: Sendable {
         var policy: OutputPolicy?
         var useBackup = false
         var refusals = 0
-        /// Whether the destination ever accepted a session (publish included).
+        /// Whether a destination ever accepted a session (publish included): until then a
+        /// refusal counts towards fail-fast.
         var everOpened = false
         /// When the current outage began.
         var downSince: ContinuousClock.Instant?
@@ -97,6 +98,7 @@ final class SinkRunner: Sendable {
                 // Not a failure: the backup worked. If the primary is still down, the refusal
                 // below sends the output back to the backup at once.
                 logger.info("output returning to its primary destination")
+                everOpened = true
                 useBackup = false
                 downSince = nil
                 isRetry = false
