@@ -8,6 +8,8 @@ import RelayCore
 ///   relay_started_at, streaming_platform; plus a `relay_events` row;
 /// - stopped: `channels` row → relay_status 'stopped', hls_playback_url NULL, stream_mode
 ///   'agora-only'; plus a `relay_events` row;
+/// - failed (a crash loop): `channels` row → relay_status 'error', hls_playback_url NULL,
+///   stream_mode 'agora-only'; plus a `relay_events` row with the reason;
 /// - transition: a `relay_events` row;
 /// - metrics: a `stream_metrics` row.
 ///
@@ -51,14 +53,9 @@ final class RecordWriter {
                 }
                 try event(record, "started", from: nil, to: .active, reason: nil, detail: playbackURL, connection)
             case .stopped(let reason):
-                if let id = try channelRow(record, connection) {
-                    try connection.execute(
-                        """
-                        UPDATE channels SET relay_status = 'stopped', hls_playback_url = NULL, stream_mode = 'agora-only'
-                        WHERE id = $1
-                        """, parameters: [String(id)])
-                }
-                try event(record, "stopped", from: nil, to: .stopped, reason: reason, detail: nil, connection)
+                try ended(record, status: "stopped", event: "stopped", state: .stopped, reason: reason, connection)
+            case .failed(let reason):
+                try ended(record, status: "error", event: "failed", state: .failed, reason: reason, connection)
             case .transition(let from, let to, let reason, let detail):
                 try event(record, "transition", from: from, to: to, reason: reason, detail: detail, connection)
             case .metrics(let bitrateKbps, _, let health):
@@ -72,6 +69,22 @@ final class RecordWriter {
                 }
             }
         }
+    }
+
+    /// The relay ended for good (`status` 'stopped', or 'error' for a crash loop): the channel
+    /// falls back to Agora only, and the event is kept.
+    private func ended(
+        _ record: RelayRecord, status: String, event kind: String, state: RelayState, reason: String,
+        _ connection: PostgresConnection
+    ) throws(PostgresError) {
+        if let id = try channelRow(record, connection) {
+            try connection.execute(
+                """
+                UPDATE channels SET relay_status = $2, hls_playback_url = NULL, stream_mode = 'agora-only'
+                WHERE id = $1
+                """, parameters: [String(id), status])
+        }
+        try event(record, kind, from: nil, to: state, reason: reason, detail: nil, connection)
     }
 
     /// A write failed on a row (not the connection): forget what we believed about channels.

@@ -135,7 +135,8 @@ struct RunCommand: AsyncParsableCommand {
     static func settings(_ config: GatewayConfig) -> SupervisorSettings {
         SupervisorSettings(
             logLevel: config.settings.logLevel, statsInterval: config.settings.statsInterval,
-            stopTimeout: config.settings.stopTimeout, restartDelay: config.settings.restartDelay,
+            stopTimeout: config.settings.stopTimeout, restart: config.settings.restartDefaults,
+            routeRestart: Dictionary(config.routes.map { ($0.name, $0.restart) }) { first, _ in first },
             maxRelays: config.settings.maxRelays)
     }
 

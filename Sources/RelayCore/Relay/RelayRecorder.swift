@@ -12,6 +12,8 @@ public struct RelayRecord: Sendable, Equatable {
         case metrics(bitrateKbps: Double, fps: Double, health: RelayHealth)
         /// The relay ended for good (stopped on request, or removed by a reload).
         case stopped(reason: String)
+        /// A crash loop: the supervisor gave up restarting the relay (`reason` says why).
+        case failed(reason: String)
     }
 
     public var channel: String
