@@ -58,6 +58,15 @@ struct RelayJournal {
         seen[key] = nil
     }
 
+    /// The relay is wanted (a new relay, or a failed one asked for again): kept so a
+    /// restarted gateway knows what to resume.
+    func requested(_ spec: RelaySpec, origin: RelayOrigin) {
+        var request: RelayRequest?
+        if case .requested(let asked) = origin { request = asked }
+        recorder.record(
+            record(spec, .requested(requestedRoute: request?.route, sellerUID: request?.sellerUID, fromConfig: request == nil)))
+    }
+
     /// A restart is scheduled: a transition to `starting` whose reason says which restart
     /// and after what pause ("restart 3 in 2.1 s"), so growing backoff shows in relay_events.
     mutating func restarting(_ spec: RelaySpec, attempt: Int, delay: Duration, why: String) {

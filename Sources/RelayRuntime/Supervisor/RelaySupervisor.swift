@@ -129,6 +129,7 @@ public actor RelaySupervisor {
             relays[key]?.stats = nil
             relays[key]?.startedAt = Date()
             relays[key]?.origin = origin
+            journal.requested(spec, origin: origin)
             await spawn(key)
             return (relays[key].map { snapshot(key, $0) } ?? snapshot(otherKey, other), true)
         }
@@ -385,8 +386,10 @@ public actor RelaySupervisor {
         }
     }
 
+    /// Adds a relay to the table and journals that it is wanted (for boot reconciliation).
     private func insert(_ relay: ManagedRelay) {
         relays[RelayKey(relay.spec)] = relay
+        journal.requested(relay.spec, origin: relay.origin)
     }
 
     private func restart(_ key: RelayKey, generation: Int) async {
