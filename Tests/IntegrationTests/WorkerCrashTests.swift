@@ -112,6 +112,7 @@ struct WorkerCrashTests {
             "SELECT string_agg(reason, ';' ORDER BY id) FROM relay_events WHERE channel = 'seller_1' "
                 + "AND event = 'transition' AND reason LIKE 'restart %'")
         // "restart 1 in 0.0 s;restart 2 in 0.5 s;restart 3 in 1.0 s;restart 4 in 2.1 s" (±20 % jitter).
+        print("relay_events restart reasons: \(reasons)")
         let delays = reasons.split(separator: ";").compactMap { Double($0.split(separator: " ")[3]) }
         #expect(delays.count == 4 && delays[0] == 0 && zip(delays, delays.dropFirst()).allSatisfy { $0 < $1 }, "\(reasons)")
         let failure = try postgres.psql("SELECT reason FROM relay_events WHERE channel = 'seller_1' AND event = 'failed'")
@@ -120,5 +121,18 @@ struct WorkerCrashTests {
         // The other relay never noticed.
         #expect(nginx.publishSessions("steady_2").count == steadySessions)
         #expect(try FaultHarness.channelRow(postgres, id: 2).hasPrefix("active|"))
+
+        // Asking for the failed relay again starts it afresh; it stays a static relay.
+        let sessionsWhenFailed = nginx.publishSessions("seller_1").count
+        let again = try await http.send(
+            "POST", "/v1/relays", token: Self.adminToken, json: ["channelId": "seller_1", "sellerUid": "uid-1"])
+        #expect(again.status == 200, "\(again)")
+        let back = await eventually(timeout: .seconds(10)) {
+            nginx.publishSessions("seller_1").count > sessionsWhenFailed
+                && (try? FaultHarness.channelRow(postgres, id: 1))?.hasPrefix("active|") == true
+        }
+        #expect(back, "log:\n\(gateway.log)")
+        let view2 = try await http.send("GET", "/v1/relays/seller_1", token: Self.adminToken)
+        #expect((view2.json as? [String: Any])?["origin"] as? String == "config", "\(view2)")
     }
 }

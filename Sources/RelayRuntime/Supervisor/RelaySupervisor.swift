@@ -128,8 +128,8 @@ public actor RelaySupervisor {
             relays[key]?.tracker = RestartTracker()
             relays[key]?.stats = nil
             relays[key]?.startedAt = Date()
-            relays[key]?.origin = origin
-            journal.requested(spec, origin: origin)
+            // It keeps its origin: a static relay stays static, an API one keeps its request.
+            journal.requested(spec, origin: other.origin)
             await spawn(key)
             return (relays[key].map { snapshot(key, $0) } ?? snapshot(otherKey, other), true)
         }
