@@ -89,6 +89,8 @@ public actor RelaySupervisor {
             let (spec, origin) = desired[key]!
             if let existing = relays[key] {
                 relays[key]?.origin = origin
+                // A static relay took over an API one on the same route (or back): say so.
+                if existing.origin != origin, existing.spec == spec, existing.desired { journal.requested(spec, origin: origin) }
                 if existing.spec == spec, existing.desired {
                     changes.unchanged += 1
                     continue
