@@ -8,8 +8,14 @@ import RelayCore
 ///   relay_started_at, streaming_platform; plus a `relay_events` row;
 /// - stopped: `channels` row → relay_status 'stopped', hls_playback_url NULL, stream_mode
 ///   'agora-only'; plus a `relay_events` row;
+/// - failed (a crash loop): `channels` row → relay_status 'error', hls_playback_url NULL,
+///   stream_mode 'agora-only'; plus a `relay_events` row with the reason;
 /// - transition: a `relay_events` row;
-/// - metrics: a `stream_metrics` row.
+/// - metrics: a `stream_metrics` row;
+/// - requested: the channel's `relays` row → desired, with route, seller and origin.
+///
+/// stopped and failed also mark the `relays` row not desired. `relays` (migration 003) is
+/// written only when it exists, so a database migrated to 002 keeps working.
 ///
 /// `channels` and `stream_metrics` need the record's channel id and an existing channel row.
 /// Without an id, only `relay_events` is written (one warning per channel). A missing row is
@@ -21,12 +27,14 @@ final class RecordWriter {
     private var knownChannels: Set<Int64> = []
     private var warned: Set<String> = []
     private var standalone = false
+    private var hasRelaysTable = false
 
     init(logger: Logger) { self.logger = logger }
 
     /// Called after each (re)connect: learns whether `channels` is ours.
     func prepare(_ connection: PostgresConnection) throws(PostgresError) {
         knownChannels = []
+        hasRelaysTable = try connection.execute("SELECT to_regclass('relays') IS NOT NULL AS present").value(0, "present") == "t"
         let owned = try connection.execute(
             "SELECT to_regclass('relaygate_owned_objects') IS NOT NULL AS present").value(0, "present")
         guard owned == "t" else {
@@ -51,14 +59,22 @@ final class RecordWriter {
                 }
                 try event(record, "started", from: nil, to: .active, reason: nil, detail: playbackURL, connection)
             case .stopped(let reason):
-                if let id = try channelRow(record, connection) {
-                    try connection.execute(
-                        """
-                        UPDATE channels SET relay_status = 'stopped', hls_playback_url = NULL, stream_mode = 'agora-only'
-                        WHERE id = $1
-                        """, parameters: [String(id)])
-                }
-                try event(record, "stopped", from: nil, to: .stopped, reason: reason, detail: nil, connection)
+                try ended(record, status: "stopped", event: "stopped", state: .stopped, reason: reason, connection)
+            case .failed(let reason):
+                try ended(record, status: "error", event: "failed", state: .failed, reason: reason, connection)
+            case .requested(let requestedRoute, let sellerUID, let fromConfig):
+                guard hasRelaysTable else { return }
+                try connection.execute(
+                    """
+                    INSERT INTO relays (channel, channel_id, route, requested_route, seller_uid, origin, desired, updated_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, true, $7)
+                    ON CONFLICT (channel) DO UPDATE SET channel_id = $2, route = $3, requested_route = $4,
+                        seller_uid = $5, origin = $6, desired = true, updated_at = $7
+                    """,
+                    parameters: [
+                        record.channel, record.channelID.map { String($0) }, record.route, requestedRoute, sellerUID,
+                        fromConfig ? "config" : "api", Self.timestamp(record.time),
+                    ])
             case .transition(let from, let to, let reason, let detail):
                 try event(record, "transition", from: from, to: to, reason: reason, detail: detail, connection)
             case .metrics(let bitrateKbps, _, let health):
@@ -72,6 +88,26 @@ final class RecordWriter {
                 }
             }
         }
+    }
+
+    /// The relay ended for good (`status` 'stopped', or 'error' for a crash loop): the channel
+    /// falls back to Agora only, the event is kept, and the relay is no longer wanted.
+    private func ended(
+        _ record: RelayRecord, status: String, event kind: String, state: RelayState, reason: String,
+        _ connection: PostgresConnection
+    ) throws(PostgresError) {
+        if let id = try channelRow(record, connection) {
+            try connection.execute(
+                """
+                UPDATE channels SET relay_status = $2, hls_playback_url = NULL, stream_mode = 'agora-only'
+                WHERE id = $1
+                """, parameters: [String(id), status])
+        }
+        try event(record, kind, from: nil, to: state, reason: reason, detail: nil, connection)
+        guard hasRelaysTable else { return }
+        try connection.execute(
+            "UPDATE relays SET desired = false, updated_at = $2 WHERE channel = $1",
+            parameters: [record.channel, Self.timestamp(record.time)])
     }
 
     /// A write failed on a row (not the connection): forget what we believed about channels.

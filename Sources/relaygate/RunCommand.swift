@@ -49,9 +49,12 @@ struct RunCommand: AsyncParsableCommand {
         let supervisor = RelaySupervisor(settings: Self.settings(initial), logger: logger, recorder: records.recorder)
         await supervisor.update(playback: Self.playback(initial))
         let control = SupervisorControl(supervisor: supervisor, config: initial, registry: registry)
+        // Read before the API accepts starts, so what it says predates anything this run does.
+        let reconciliation = await BootReconciliation.read(initial.settings.database, logger: logger)
         // The API listens before the relays start, so clients can watch them come up.
         let api = Self.startAPI(initial.settings.api, control: control, logger: logger)
         await supervisor.apply(Self.staticRelays(initial), resolve: SupervisorControl.resolver(initial))
+        await reconciliation?.resume(control: control, supervisor: supervisor, recorder: records.recorder, logger: logger)
         control.setReady(true)
         let statsTask = Task { await supervisor.logStatsPeriodically() }
         let metricsTask = initial.settings.database.map { database in
@@ -135,7 +138,8 @@ struct RunCommand: AsyncParsableCommand {
     static func settings(_ config: GatewayConfig) -> SupervisorSettings {
         SupervisorSettings(
             logLevel: config.settings.logLevel, statsInterval: config.settings.statsInterval,
-            stopTimeout: config.settings.stopTimeout, restartDelay: config.settings.restartDelay,
+            stopTimeout: config.settings.stopTimeout, restart: config.settings.restartDefaults,
+            routeRestart: Dictionary(config.routes.map { ($0.name, $0.restart) }) { first, _ in first },
             maxRelays: config.settings.maxRelays)
     }
 

@@ -66,9 +66,7 @@ struct ControlAPITests {
 
     /// The gateway runs with a migrated PostgreSQL, as in production.
     static func start() async throws -> Harness {
-        let postgres = try await Postgres()
-        let migrated = try runProgram(RelaygateBinary.path, ["migrate", "up", "--database-url", postgres.url])
-        guard migrated.status == 0 else { throw TestFailure("migrate up: \(migrated.stderr)") }
+        let postgres = try await Postgres.migrated()
         let nginx = try await Nginx()
         let port = FreePort.next()
         let scratch = try TempDirectory("publisher")

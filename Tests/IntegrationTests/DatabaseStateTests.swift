@@ -10,9 +10,7 @@ struct DatabaseStateTests {
     /// relaying the static channel `seller_42` (route pattern `seller_{channelId}` → row 42).
     /// With `apiPort`, the route has no static channel and the control API listens there.
     static func setUp(apiPort: Int? = nil) async throws -> (Postgres, Nginx, ChildProcess, Gateway, TempDirectory) {
-        let postgres = try await Postgres()
-        let migrated = try runProgram(RelaygateBinary.path, ["migrate", "up", "--database-url", postgres.url])
-        guard migrated.status == 0 else { throw TestFailure("migrate up: \(migrated.stderr)") }
+        let postgres = try await Postgres.migrated()
         let nginx = try await Nginx()
         let logs = try TempDirectory("logs")
         let publisher = try FFmpeg.publish(

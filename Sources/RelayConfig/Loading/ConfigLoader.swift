@@ -46,7 +46,8 @@ public struct ConfigLoader: Sendable {
             if let root = parse(file) { definitions.collect(root, diagnostics: diagnostics) }
         }
 
-        let decoder = DefinitionDecoder(registry: registry, diagnostics: diagnostics)
+        var decoder = DefinitionDecoder(registry: registry, diagnostics: diagnostics)
+        decoder.restartDefaults = settings.restartDefaults
         var profiles: [String: ProfileConfig] = [:]
         for builtIn in decoder.builtInProfiles() { profiles[builtIn.name] = builtIn }
         var profileNames = Set(profiles.keys)

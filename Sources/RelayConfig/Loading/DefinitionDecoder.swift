@@ -6,6 +6,8 @@ import RelayCore
 struct DefinitionDecoder {
     let registry: PluginRegistry
     let diagnostics: Diagnostics
+    /// What a route's `restart:` leaves out (from the global settings).
+    var restartDefaults = RestartPolicy()
 
     func profile(_ entry: Definitions.Entry) -> ProfileConfig? {
         guard var reader = MappingReader(entry.value, context: "profile \"\(entry.name)\"", diagnostics: diagnostics),
@@ -66,6 +68,10 @@ struct DefinitionDecoder {
         let outputs = reader.required("outputs", .nameList)
         let outputNodes = reader.node("outputs")
         let maxRelays = reader.optional("max_relays", .int(in: 1...10_000))
+        // A bad `restart:` is reported in diagnostics, which the guard below checks.
+        let restart = reader.node("restart").flatMap {
+            RestartPolicyDecoder.decode($0, context: context, defaults: restartDefaults, diagnostics: diagnostics)
+        } ?? restartDefaults
         reader.finish()
 
         if !reader.contains("channel"), !reader.contains("match") {
@@ -93,7 +99,7 @@ struct DefinitionDecoder {
         guard diagnostics.count == errorsBefore, let source, let outputs else { return nil }
         return RouteConfig(
             name: entry.name, channel: channel, match: match, source: source, profile: profile, outputs: outputs,
-            maxRelays: maxRelays, location: entry.key.location)
+            maxRelays: maxRelays, restart: restart, location: entry.key.location)
     }
 
     private func checkOutputs(

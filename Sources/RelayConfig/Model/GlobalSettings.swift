@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// `relaygate.yaml`: process-wide settings. Every key is optional.
 public struct GlobalSettings: Sendable, Equatable {
@@ -7,6 +7,7 @@ public struct GlobalSettings: Sendable, Equatable {
     public var logLevel: String
     public var statsInterval: Duration
     public var stopTimeout: Duration
+    /// The default initial restart backoff (a route's `restart: { backoff }` overrides it).
     public var restartDelay: Duration
     public var sinkQueuePackets: Int
     /// nil: no database configured.
@@ -29,6 +30,12 @@ public struct GlobalSettings: Sendable, Equatable {
         self.database = database
         self.maxRelays = maxRelays
         self.api = api
+    }
+
+    /// The restart policy of a route without `restart:` (and what its `restart:` leaves
+    /// out): `restart_delay` is the first backoff; the cap is 60 s, or `restart_delay` if longer.
+    public var restartDefaults: RestartPolicy {
+        RestartPolicy(initialBackoff: restartDelay, maxBackoff: max(.seconds(60), restartDelay))
     }
 
     /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means defaults.

@@ -14,13 +14,15 @@ public struct RouteConfig: Sendable, Equatable {
     public var outputs: [String]
     /// Most relays of this route running at once; nil: only the global `max_relays` applies.
     public var maxRelays: Int?
+    /// How its relays are restarted when their worker dies (`restart:`, defaults filled in).
+    public var restart: RestartPolicy
     /// Where it was defined. Not part of equality.
     public var location: SourceLocation?
 
     public init(
         name: String, channel: String? = nil, match: RoutePattern? = nil, source: PluginConfig,
         profile: String = ProfileConfig.builtInName, outputs: [String], maxRelays: Int? = nil,
-        location: SourceLocation? = nil
+        restart: RestartPolicy = RestartPolicy(), location: SourceLocation? = nil
     ) {
         self.name = name
         self.channel = channel
@@ -29,12 +31,13 @@ public struct RouteConfig: Sendable, Equatable {
         self.profile = profile
         self.outputs = outputs
         self.maxRelays = maxRelays
+        self.restart = restart
         self.location = location
     }
 
     public static func == (lhs: RouteConfig, rhs: RouteConfig) -> Bool {
         lhs.name == rhs.name && lhs.channel == rhs.channel && lhs.match == rhs.match && lhs.source == rhs.source
             && lhs.profile == rhs.profile && lhs.outputs == rhs.outputs
-            && lhs.maxRelays == rhs.maxRelays
+            && lhs.maxRelays == rhs.maxRelays && lhs.restart == rhs.restart
     }
 }

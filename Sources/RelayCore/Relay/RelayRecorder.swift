@@ -12,6 +12,12 @@ public struct RelayRecord: Sendable, Equatable {
         case metrics(bitrateKbps: Double, fps: Double, health: RelayHealth)
         /// The relay ended for good (stopped on request, or removed by a reload).
         case stopped(reason: String)
+        /// The relay is wanted on this channel (kept so a restarted gateway can resume it):
+        /// `fromConfig` for a route's fixed channel, else started through the API with
+        /// `requestedRoute` (nil: the first matching route) for seller `sellerUID`.
+        case requested(requestedRoute: String?, sellerUID: String?, fromConfig: Bool)
+        /// A crash loop: the supervisor gave up restarting the relay (`reason` says why).
+        case failed(reason: String)
     }
 
     public var channel: String

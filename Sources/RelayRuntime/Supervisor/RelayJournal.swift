@@ -58,6 +58,38 @@ struct RelayJournal {
         seen[key] = nil
     }
 
+    /// The relay is wanted (a new relay, or a failed one asked for again): kept so a
+    /// restarted gateway knows what to resume.
+    func requested(_ spec: RelaySpec, origin: RelayOrigin) {
+        var request: RelayRequest?
+        if case .requested(let asked) = origin { request = asked }
+        recorder.record(
+            record(spec, .requested(requestedRoute: request?.route, sellerUID: request?.sellerUID, fromConfig: request == nil)))
+    }
+
+    /// A restart is scheduled: a transition to `starting` whose reason says which restart
+    /// and after what pause ("restart 3 in 2.1 s"), so growing backoff shows in relay_events.
+    mutating func restarting(_ spec: RelaySpec, attempt: Int, delay: Duration, why: String) {
+        let key = RelayKey(spec)
+        var entry = seen[key] ?? Seen()
+        let seconds = String(format: "%.1f", Double(delay.milliseconds) / 1000)
+        recorder.record(
+            record(spec, .transition(from: entry.state, to: .starting, reason: "restart \(attempt) in \(seconds) s", detail: why)))
+        entry.state = .starting
+        seen[key] = entry
+    }
+
+    /// Restarting was given up (a crash loop). The channel falls back to Agora only; if the
+    /// relay is started again, it is recorded as started anew.
+    mutating func failed(_ spec: RelaySpec, reason: String) {
+        let key = RelayKey(spec)
+        var entry = seen[key] ?? Seen()
+        recorder.record(record(spec, .failed(reason: reason)))
+        entry.state = .failed
+        entry.startedRecorded = false
+        seen[key] = entry
+    }
+
     private func record(_ spec: RelaySpec, _ event: RelayRecord.Event) -> RelayRecord {
         RelayRecord(
             channel: spec.channel, channelID: spec.values["channelId"].flatMap { Int64($0) }, route: spec.route,

@@ -21,6 +21,11 @@ public actor RelaySupervisor {
         var worker: WorkerProcess?
         var generation = 0
         var restarts = 0
+        /// Its failures under the route's restart policy.
+        var tracker = RestartTracker()
+        /// Why restarting was given up (a crash loop): the relay is `failed` and waits for a
+        /// start request or a reload that changes it.
+        var failure: String?
         var stats: RelayStats?
         /// The outputs' total drops in the report before `stats`: health compares the two.
         var droppedBefore: Int64 = 0
@@ -84,6 +89,8 @@ public actor RelaySupervisor {
             let (spec, origin) = desired[key]!
             if let existing = relays[key] {
                 relays[key]?.origin = origin
+                // A static relay took over an API one on the same route (or back): say so.
+                if existing.origin != origin, existing.spec == spec, existing.desired { journal.requested(spec, origin: origin) }
                 if existing.spec == spec, existing.desired {
                     changes.unchanged += 1
                     continue
@@ -96,7 +103,7 @@ public actor RelaySupervisor {
                 changes.restarted += 1
                 await replace(other, with: spec, origin: origin)
             } else if !shuttingDown {
-                relays[key] = ManagedRelay(spec: spec, origin: origin)
+                insert(ManagedRelay(spec: spec, origin: origin))
                 changes.started += 1
                 await spawn(key)
             }
@@ -115,15 +122,25 @@ public actor RelaySupervisor {
         let key = RelayKey(spec)
         if let (otherKey, other) = relays.first(where: { $0.key.channel == spec.channel }) {
             guard other.isLive else { throw .stopping }
-            if RelayKey(other.liveSpec) == key { return (snapshot(otherKey, other), false) }
-            throw .conflict(route: other.liveSpec.route)
+            guard RelayKey(other.liveSpec) == key else { throw .conflict(route: other.liveSpec.route) }
+            guard other.failure != nil, other.replacement == nil else { return (snapshot(otherKey, other), false) }
+            // A relay that gave up after a crash loop: asking again is a fresh start.
+            logger.notice("failed relay started again on request", metadata: meta(key))
+            relays[key]?.failure = nil
+            relays[key]?.tracker = RestartTracker()
+            relays[key]?.stats = nil
+            relays[key]?.startedAt = Date()
+            // It keeps its origin: a static relay stays static, an API one keeps its request.
+            journal.requested(spec, origin: other.origin)
+            await spawn(key)
+            return (relays[key].map { snapshot(key, $0) } ?? snapshot(otherKey, other), true)
         }
         let live = relays.values.filter(\.isLive)
         if let limit = settings.maxRelays, live.count >= limit { throw .limitReached(scope: "global", limit: limit) }
         if let routeLimit, live.filter({ $0.liveSpec.route == spec.route }).count >= routeLimit {
             throw .limitReached(scope: spec.route, limit: routeLimit)
         }
-        relays[key] = ManagedRelay(spec: spec, origin: origin)
+        insert(ManagedRelay(spec: spec, origin: origin))
         let created = snapshot(key, relays[key]!)
         await spawn(key)
         return (relays[key].map { snapshot(key, $0) } ?? created, true)
@@ -194,7 +211,9 @@ public actor RelaySupervisor {
 
     private func snapshot(_ key: RelayKey, _ relay: ManagedRelay) -> RelaySnapshot {
         let state: RelayState
-        if !relay.desired {
+        if relay.failure != nil, relay.desired {
+            state = .failed
+        } else if !relay.desired {
             state = .stopping
         } else if let stats = relay.stats {
             state = stats.state
@@ -266,7 +285,7 @@ public actor RelaySupervisor {
             if relays[key]?.desired == false { worker.send(.stop) }
         } catch {
             logger.error("relay worker could not start: \(error)", metadata: meta(key))
-            scheduleRestart(key, generation: generation)
+            failed(key, generation: generation, why: "worker could not start: \(error)")
         }
     }
 
@@ -291,7 +310,7 @@ public actor RelaySupervisor {
             relays[key] = nil
             journal.stopped(old.spec, reason: "moved to route \(next.route)")
         }
-        relays[next] = fresh
+        insert(fresh)
         await spawn(next)
     }
 
@@ -303,6 +322,7 @@ public actor RelaySupervisor {
             let droppedBefore = relays[key]?.stats?.outputs.reduce(0) { $0 + $1.dropped } ?? 0
             relays[key]?.droppedBefore = droppedBefore
             relays[key]?.stats = stats
+            relays[key]?.tracker.observe(stats.state, at: .now)
             if let spec = relays[key]?.spec { journal.observe(spec, stats: stats, playback: playback(spec)) }
         case .ended(let outcome): relays[key]?.ended = outcome
         }
@@ -336,26 +356,48 @@ public actor RelaySupervisor {
             logger.error("relay worker died unexpectedly (\(exit))", metadata: meta(key))
         }
         relays[key]?.stats?.state = .failed
+        let why = relay.ended.map { "\($0.error?.rawValue ?? "internal"): \($0.message ?? "")" } ?? "worker \(exit)"
         if let stats = relays[key]?.stats {
-            let why = relay.ended.map { "\($0.error?.rawValue ?? "internal"): \($0.message ?? "")" } ?? "worker \(exit)"
             journal.observe(relay.spec, stats: stats, playback: playback(relay.spec), reason: why)
         }
         SupervisorMetrics.relayFailed()
-        scheduleRestart(key, generation: generation)
+        failed(key, generation: generation, why: why)
     }
 
-    private func scheduleRestart(_ key: RelayKey, generation: Int) {
-        let delay = settings.restartDelay
-        relays[key]?.restarts += 1
-        SupervisorMetrics.relayRestarted()
-        Task {
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            await self.restart(key, generation: generation)
+    /// The relay's worker ended (or never started) while it should run: restart it after
+    /// the route's backoff, or give up when the failures make a crash loop.
+    private func failed(_ key: RelayKey, generation: Int, why: String) {
+        guard let spec = relays[key]?.spec else { return }
+        let policy = settings.restartPolicy(route: key.route)
+        switch relays[key]?.tracker.failed(at: .now, policy: policy) {
+        case .giveUp(let failures)?:
+            let reason = "crash loop: \(failures) failures in \(DurationText.format(policy.window)); last: \(why)"
+            relays[key]?.failure = reason
+            relays[key]?.stats?.lastError = reason
+            logger.error("relay failed; not restarting it: \(reason)", metadata: meta(key))
+            journal.failed(spec, reason: reason)
+        case .restart(let attempt, let delay)?:
+            relays[key]?.restarts += 1
+            SupervisorMetrics.relayRestarted()
+            journal.restarting(spec, attempt: attempt, delay: delay, why: why)
+            Task {
+                if delay > .zero { try? await Task.sleep(for: delay) }
+                await self.restart(key, generation: generation)
+            }
+        case nil: break
         }
     }
 
+    /// Adds a relay to the table and journals that it is wanted (for boot reconciliation).
+    private func insert(_ relay: ManagedRelay) {
+        relays[RelayKey(relay.spec)] = relay
+        journal.requested(relay.spec, origin: relay.origin)
+    }
+
     private func restart(_ key: RelayKey, generation: Int) async {
-        guard let relay = relays[key], relay.generation == generation, relay.desired, relay.worker == nil else { return }
+        guard let relay = relays[key], relay.generation == generation, relay.desired, relay.worker == nil,
+            relay.failure == nil
+        else { return }
         logger.info("relay restarting", metadata: meta(key, ["restarts": "\(relay.restarts)"]))
         await spawn(key)
     }

@@ -1,11 +1,16 @@
+public import RelayCore
+
 /// The global settings the supervisor acts on (from relaygate.yaml).
 public struct SupervisorSettings: Sendable, Equatable {
     public var logLevel: String
     public var statsInterval: Duration
     /// How long a relay gets to close its outputs cleanly before its worker is killed.
     public var stopTimeout: Duration
-    /// Pause before a relay whose worker ended is started again.
-    public var restartDelay: Duration
+    /// How a relay of a route not in `routeRestart` is restarted when its worker ends.
+    public var restart: RestartPolicy
+    /// Each route's restart policy, by route name; read at each failure, so a reload that
+    /// changes only a policy applies it without restarting anything.
+    public var routeRestart: [String: RestartPolicy]
     /// The binary that runs workers (`/proc/self/exe`: the very binary that is running).
     public var executable: String
     /// Most relays running at once; `start` refuses beyond it. Static relays always start.
@@ -13,13 +18,17 @@ public struct SupervisorSettings: Sendable, Equatable {
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
-        restartDelay: Duration = .seconds(1), executable: String = "/proc/self/exe", maxRelays: Int? = nil
+        restart: RestartPolicy = RestartPolicy(), routeRestart: [String: RestartPolicy] = [:],
+        executable: String = "/proc/self/exe", maxRelays: Int? = nil
     ) {
         self.logLevel = logLevel
         self.statsInterval = statsInterval
         self.stopTimeout = stopTimeout
-        self.restartDelay = restartDelay
+        self.restart = restart
+        self.routeRestart = routeRestart
         self.executable = executable
         self.maxRelays = maxRelays
     }
+
+    func restartPolicy(route: String) -> RestartPolicy { routeRestart[route] ?? restart }
 }
