@@ -136,10 +136,11 @@ struct DatabaseStateTests {
             (try? Self.channelRow(postgres)) == "active|\(playback)|hybrid|true"
         }
         #expect(active, "channels row: \((try? Self.channelRow(postgres)) ?? "none"); log:\n\(gateway.log)")
-        // /metrics shows the recorder's queue: connected, nothing waiting, nothing dropped.
+        // /metrics shows the recorder's queue: connected, not backing up, nothing dropped (a
+        // record or two may be in flight: samples arrive every second).
         let metrics = try PrometheusText(try await http.send("GET", "/metrics", token: Self.adminToken).text)
         let value = { (name: String) in metrics.samples.first { $0.name == name }?.value }
-        #expect(value("relaygate_db_connected") == 1 && value("relaygate_db_pending_records") == 0)
+        #expect(value("relaygate_db_connected") == 1 && (value("relaygate_db_pending_records") ?? 99) < 5)
         #expect(value("relaygate_db_dropped_records_total") ?? 0 == 0)
 
         let stopped = try await http.send("DELETE", "/v1/relays/seller_42", token: Self.adminToken)
