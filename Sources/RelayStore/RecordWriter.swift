@@ -11,7 +11,7 @@ import RelayCore
 /// - failed (a crash loop): `channels` row → relay_status 'error', hls_playback_url NULL,
 ///   stream_mode 'agora-only'; plus a `relay_events` row with the reason;
 /// - transition: a `relay_events` row;
-/// - metrics: a `stream_metrics` row;
+/// - metrics: a `stream_metrics` row, and each output's latest status in `relay_outputs`;
 /// - requested: the channel's `relays` row → desired, with route, seller and origin.
 ///
 /// stopped and failed also mark the `relays` row not desired. `relays` (migration 003) is
@@ -28,6 +28,7 @@ final class RecordWriter {
     private var warned: Set<String> = []
     private var standalone = false
     private var hasRelaysTable = false
+    private var hasOutputsTable = false
 
     init(logger: Logger) { self.logger = logger }
 
@@ -35,6 +36,8 @@ final class RecordWriter {
     func prepare(_ connection: PostgresConnection) throws(PostgresError) {
         knownChannels = []
         hasRelaysTable = try connection.execute("SELECT to_regclass('relays') IS NOT NULL AS present").value(0, "present") == "t"
+        hasOutputsTable =
+            try connection.execute("SELECT to_regclass('relay_outputs') IS NOT NULL AS present").value(0, "present") == "t"
         let owned = try connection.execute(
             "SELECT to_regclass('relaygate_owned_objects') IS NOT NULL AS present").value(0, "present")
         guard owned == "t" else {
@@ -77,7 +80,8 @@ final class RecordWriter {
                     ])
             case .transition(let from, let to, let reason, let detail):
                 try event(record, "transition", from: from, to: to, reason: reason, detail: detail, connection)
-            case .metrics(let bitrateKbps, _, let health):
+            case .metrics(let bitrateKbps, _, let health, let outputs):
+                try outputStatus(record, outputs, connection)
                 if let id = try channelRow(record, connection) {
                     try connection.execute(
                         """
@@ -104,10 +108,42 @@ final class RecordWriter {
                 """, parameters: [String(id), status])
         }
         try event(record, kind, from: nil, to: state, reason: reason, detail: nil, connection)
+        if hasOutputsTable {
+            // Outputs that had not failed ended with their relay.
+            try connection.execute(
+                """
+                UPDATE relay_outputs SET state = 'finished', connected_since = NULL, updated_at = $2
+                WHERE channel = $1 AND state <> 'failed'
+                """, parameters: [record.channel, Self.timestamp(record.time)])
+        }
         guard hasRelaysTable else { return }
         try connection.execute(
             "UPDATE relays SET desired = false, updated_at = $2 WHERE channel = $1",
             parameters: [record.channel, Self.timestamp(record.time)])
+    }
+
+    /// Upserts each output's status (needs migration 004; without it, nothing is written).
+    private func outputStatus(
+        _ record: RelayRecord, _ outputs: [RelayStats.Output], _ connection: PostgresConnection
+    ) throws(PostgresError) {
+        guard hasOutputsTable else { return }
+        for output in outputs {
+            try connection.execute(
+                """
+                INSERT INTO relay_outputs (channel, output, channel_id, route, state, retries, last_retry_at, last_error,
+                    error_class, bytes_out, connected_since, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                ON CONFLICT (channel, output) DO UPDATE SET channel_id = $3, route = $4, state = $5, retries = $6,
+                    last_retry_at = $7, last_error = $8, error_class = $9, bytes_out = $10, connected_since = $11,
+                    updated_at = $12
+                """,
+                parameters: [
+                    record.channel, output.name, record.channelID.map { String($0) }, record.route,
+                    output.state.rawValue, String(output.retries), output.lastRetryAt.map(Self.timestamp),
+                    output.lastError, output.errorClass?.rawValue, String(output.bytes),
+                    output.connectedSince.map(Self.timestamp), Self.timestamp(record.time),
+                ])
+        }
     }
 
     /// A write failed on a row (not the connection): forget what we believed about channels.

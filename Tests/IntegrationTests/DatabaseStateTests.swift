@@ -71,6 +71,11 @@ struct DatabaseStateTests {
         let sample = try postgres.psql(
             "SELECT bitrate_kbps > 0, relay_health FROM stream_metrics WHERE channel_id = 42 ORDER BY timestamp DESC LIMIT 1")
         #expect(sample == "t|good" || sample == "t|fair", "latest sample: \(sample)")
+        // Each output's status: what an operator checks when one platform misbehaves.
+        let output = try postgres.psql(
+            "SELECT state || '|' || retries || '|' || (bytes_out > 0) || '|' || (connected_since IS NOT NULL) "
+                + "FROM relay_outputs WHERE channel = 'seller_42' AND output = 'nginx'")
+        #expect(output == "active|0|true|true", "relay_outputs: \(output)")
         let transitions = try postgres.psql(
             "SELECT string_agg(coalesce(from_state, '-') || '>' || to_state, ',' ORDER BY id) FROM relay_events "
                 + "WHERE channel = 'seller_42' AND event = 'transition'")
@@ -79,6 +84,7 @@ struct DatabaseStateTests {
         gateway.child.signal(SIGTERM)
         #expect(await gateway.child.wait(timeout: .seconds(20)) == 0)
         #expect(try Self.channelRow(postgres) == "stopped|NULL|agora-only|true")
+        #expect(try postgres.psql("SELECT state FROM relay_outputs WHERE channel = 'seller_42'") == "finished")
         let stopped = try postgres.psql(
             "SELECT count(*) FROM relay_events WHERE channel = 'seller_42' AND event = 'stopped'")
         #expect(stopped == "1")

@@ -8,8 +8,8 @@ public struct RelayRecord: Sendable, Equatable {
         case started(playbackURL: String?, platform: String?)
         /// Any state change, with why (`reason`) and what went wrong (`detail`, secrets masked).
         case transition(from: RelayState?, to: RelayState, reason: String?, detail: String?)
-        /// A periodic sample while the relay runs.
-        case metrics(bitrateKbps: Double, fps: Double, health: RelayHealth)
+        /// A periodic sample while the relay runs, with each output's status at that moment.
+        case metrics(bitrateKbps: Double, fps: Double, health: RelayHealth, outputs: [RelayStats.Output] = [])
         /// The relay ended for good (stopped on request, or removed by a reload).
         case stopped(reason: String)
         /// The relay is wanted on this channel (kept so a restarted gateway can resume it):

@@ -44,7 +44,11 @@ struct RelayJournal {
             entry.droppedAtLastSample = stats.outputs.reduce(0) { $0 + $1.dropped }
             seen[key] = entry
             recorder.record(
-                record(spec, .metrics(bitrateKbps: stats.outputBitrateKbps, fps: stats.input.fps, health: health)))
+                record(
+                    spec,
+                    .metrics(
+                        bitrateKbps: stats.outputBitrateKbps, fps: stats.input.fps, health: health,
+                        outputs: stats.outputs)))
         }
     }
 
