@@ -66,6 +66,8 @@ struct DefinitionDecoder {
         let outputs = reader.required("outputs", .nameList)
         let outputNodes = reader.node("outputs")
         let maxRelays = reader.optional("max_relays", .int(in: 1...10_000))
+        let reconnectWindow = reader.optional("reconnect_window", .duration(in: .zero...(.seconds(3600))))
+        let sourceRetries = reader.optional("source_retries", .int(in: 0...100))
         reader.finish()
 
         if !reader.contains("channel"), !reader.contains("match") {
@@ -93,7 +95,8 @@ struct DefinitionDecoder {
         guard diagnostics.count == errorsBefore, let source, let outputs else { return nil }
         return RouteConfig(
             name: entry.name, channel: channel, match: match, source: source, profile: profile, outputs: outputs,
-            maxRelays: maxRelays, location: entry.key.location)
+            maxRelays: maxRelays, reconnectWindow: reconnectWindow ?? .seconds(60), sourceRetries: sourceRetries ?? 3,
+            location: entry.key.location)
     }
 
     private func checkOutputs(

@@ -14,13 +14,17 @@ public struct RouteConfig: Sendable, Equatable {
     public var outputs: [String]
     /// Most relays of this route running at once; nil: only the global `max_relays` applies.
     public var maxRelays: Int?
+    /// How long a lost live source may stay away (slate and silence meanwhile); 0: off.
+    public var reconnectWindow: Duration
+    /// Re-open attempts for a lost source within the window.
+    public var sourceRetries: Int
     /// Where it was defined. Not part of equality.
     public var location: SourceLocation?
 
     public init(
         name: String, channel: String? = nil, match: RoutePattern? = nil, source: PluginConfig,
         profile: String = ProfileConfig.builtInName, outputs: [String], maxRelays: Int? = nil,
-        location: SourceLocation? = nil
+        reconnectWindow: Duration = .seconds(60), sourceRetries: Int = 3, location: SourceLocation? = nil
     ) {
         self.name = name
         self.channel = channel
@@ -29,12 +33,15 @@ public struct RouteConfig: Sendable, Equatable {
         self.profile = profile
         self.outputs = outputs
         self.maxRelays = maxRelays
+        self.reconnectWindow = reconnectWindow
+        self.sourceRetries = sourceRetries
         self.location = location
     }
 
     public static func == (lhs: RouteConfig, rhs: RouteConfig) -> Bool {
         lhs.name == rhs.name && lhs.channel == rhs.channel && lhs.match == rhs.match && lhs.source == rhs.source
             && lhs.profile == rhs.profile && lhs.outputs == rhs.outputs
-            && lhs.maxRelays == rhs.maxRelays
+            && lhs.maxRelays == rhs.maxRelays && lhs.reconnectWindow == rhs.reconnectWindow
+            && lhs.sourceRetries == rhs.sourceRetries
     }
 }
