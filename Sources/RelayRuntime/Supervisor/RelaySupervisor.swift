@@ -341,6 +341,8 @@ public actor RelaySupervisor {
             journal.observe(relay.spec, stats: stats, playback: playback(relay.spec), reason: why)
         }
         SupervisorMetrics.relayFailed()
+        // The source stayed away for its whole reconnect window: the relay is over.
+        if relay.ended?.sourceGone == true { return logger.notice("relay not restarted: source-gone", metadata: meta(key)) }
         scheduleRestart(key, generation: generation)
     }
 
