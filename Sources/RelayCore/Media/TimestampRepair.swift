@@ -110,11 +110,15 @@ public struct TimestampRepair: Sendable {
     /// own timestamps say, and every stream continues from there.
     public mutating func continueAfterGap(_ gapUs: Int64) {
         guard started else { return }
-        let endUs = tracks.compactMap { track in
-            track.lastDts.map { track.timeBase.rescale($0 + track.lastDuration, to: TimestampRepair.micro) }
-        }.max() ?? 0
-        resumeAtUs = endUs + max(0, gapUs)
+        resumeAtUs = (endUs ?? 0) + max(0, gapUs)
         for i in tracks.indices { tracks[i].resumed = tracks[i].lastDts != nil }
+    }
+
+    /// Where (µs, output time) the latest packet of any stream ends; nil before the first.
+    public var endUs: Int64? {
+        tracks.compactMap { track in
+            track.lastDts.map { track.timeBase.rescale($0 + track.lastDuration, to: TimestampRepair.micro) }
+        }.max()
     }
 
     private mutating func refreshOffset(_ track: inout Track) {
