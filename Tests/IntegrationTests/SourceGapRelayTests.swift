@@ -7,8 +7,8 @@ import TestSupport
 @Suite(.serialized)
 struct SourceGapRelayTests {
     /// `480p` repeats the last picture through its own encoder; `passthrough` switches to a
-    /// black slate encoder and back to copying.
-    @Test(arguments: ["480p", "passthrough"])
+    /// black slate encoder and back to copying; `auto` (copying this source) does the same.
+    @Test(arguments: ["480p", "passthrough", "auto"])
     func publisherKilledForTenSecondsIsBridgedWithSlateInOnePublishSession(profile: String) async throws {
         let (nginx, logs, first, gateway) = try await relay(profile: profile, window: "30s")
         var publisher = first
@@ -57,7 +57,9 @@ struct SourceGapRelayTests {
     }
 
     @Test func sourceGoneLongerThanTheWindowEndsTheRelayForGood() async throws {
-        let (_, _, publisher, gateway) = try await relay(profile: "passthrough", window: "5s")
+        let (nginx, logs, publisher, gateway) = try await relay(profile: "passthrough", window: "5s")
+        // nginx and the publisher's log directory live as long as the test.
+        defer { withExtendedLifetime((nginx, logs)) {} }
         defer { publisher.signal(SIGKILL) }
         defer { gateway.child.signal(SIGKILL) }
 

@@ -209,7 +209,7 @@ final class H264Transcoder: MediaTranscoder {
         do { return try body() } catch let error as AVError { throw error.relayError(.configuration) }
     }
 
-    private static func ours<T>(_ body: () throws -> T) throws -> T {
+    static func ours<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as AVError { throw error.relayError(.internal) }
     }
 

@@ -8,7 +8,6 @@ import RelayCore
 /// with the source's configuration again. Each switch sends the new configuration with the
 /// stream's first packet after it (`newExtradata`, a new FLV sequence header).
 final class PassthroughTranscoder: MediaTranscoder {
-    private static let micro = Rational(1, 1_000_000)
     private let maxJumpUs: Int64
     private var timestamps: TimestampRepair?
     private var inputs: [StreamInfo] = []
@@ -16,8 +15,8 @@ final class PassthroughTranscoder: MediaTranscoder {
     private var awaitingKeyframe: Int?
     /// Codec configuration to send with the next packet of each stream.
     private var pendingExtradata: [Int: [UInt8]] = [:]
-    /// The gap's filler and where (µs, output time) it starts; nil outside a gap.
-    private var slate: (encoder: SlateEncoder, startUs: Int64)?
+    /// The gap's filler; nil outside a gap.
+    private var slate: SlateEncoder?
 
     init(options: PassthroughPlugin.Options) {
         maxJumpUs = options.maxJumpMs * 1000
@@ -42,31 +41,21 @@ final class PassthroughTranscoder: MediaTranscoder {
     func flush(into output: inout [MediaPacket]) throws {}
 
     func fillGap(elapsedUs: Int64, into output: inout [MediaPacket]) throws {
-        if slate == nil {
-            let encoder = try Self.ours {
-                try SlateEncoder(
-                    video: inputs.first { $0.kind == .video }, audio: inputs.first { $0.kind == .audio })
-            }
-            for stream in [encoder.video?.stream, encoder.audio?.stream].compactMap({ $0 }) {
-                pendingExtradata[stream.index] = stream.extradata
-            }
-            slate = (encoder, timestamps?.endUs ?? 0)
+        let encoder = try slate ?? Self.ours {
+            try SlateEncoder(
+                video: inputs.first { $0.kind == .video }, audio: inputs.first { $0.kind == .audio },
+                startUs: timestamps?.endUs ?? 0)
         }
-        guard let (encoder, startUs) = slate else { return }
+        if slate == nil { pendingExtradata.merge(encoder.extradata) { _, slate in slate } }
+        slate = encoder
         var encoded: [MediaPacket] = []
         try Self.ours { try encoder.fill(untilUs: elapsedUs, into: &encoded) }
         for packet in encoded {
             guard let stream = inputs.first(where: { $0.index == packet.streamIndex }) else { continue }
-            let from = packet.streamIndex == encoder.video?.stream.index ? encoder.video?.stream : encoder.audio?.stream
-            guard let from else { continue }
-            // Slate time → output time in the copied stream's time base.
-            let place = { (value: Int64) in
-                Self.micro.rescale(from.timeBase.rescale(value, to: Self.micro) + startUs, to: stream.timeBase)
-            }
             var out = packet
-            out.pts = packet.pts.map(place)
-            out.dts = packet.dts.map(place)
-            out.duration = from.timeBase.rescale(packet.duration, to: stream.timeBase)
+            out.pts = packet.pts.map { SlateEncoder.timeBase.rescale($0, to: stream.timeBase) }
+            out.dts = packet.dts.map { SlateEncoder.timeBase.rescale($0, to: stream.timeBase) }
+            out.duration = SlateEncoder.timeBase.rescale(packet.duration, to: stream.timeBase)
             emit(out, into: &output)
         }
     }

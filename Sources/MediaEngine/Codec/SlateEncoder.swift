@@ -6,12 +6,13 @@ public import RelayCore
 /// source's sample rate, on the source's stream indices. Only streams of those codecs get
 /// slate (a copy can only switch between configurations of one codec).
 ///
-/// Packets have timestamps in the encoders' time bases (`video?.stream.timeBase`: 1/fps,
-/// `audio?.stream.timeBase`: 1/sample rate) counted from the slate's start; every packet is
-/// a keyframe-led, B-frame-free stream (dts = pts), so it can be placed anywhere.
+/// Packets have timestamps in µs (`SlateEncoder.timeBase`), starting at `startUs`; each
+/// stream starts with a keyframe and has no B-frames (dts = pts).
 public final class SlateEncoder {
-    public let video: Encoder?
-    public let audio: Encoder?
+    public static let timeBase = Rational(1, 1_000_000)
+    private let video: Encoder?
+    private let audio: Encoder?
+    private let startUs: Int64
     private let fps: Int64
     private let picture = Frame()
     private let scratch = Frame()
@@ -19,7 +20,15 @@ public final class SlateEncoder {
     private var framesEncoded: Int64 = 0
     private var samplesEncoded: Int64 = 0
 
-    public init(video source: StreamInfo?, audio sourceAudio: StreamInfo?) throws(AVError) {
+    /// Codec configuration per stream index, to announce before the first slate packet.
+    public var extradata: [Int: [UInt8]] {
+        var result: [Int: [UInt8]] = [:]
+        for stream in [video?.stream, audio?.stream].compactMap({ $0 }) { result[stream.index] = stream.extradata }
+        return result
+    }
+
+    public init(video source: StreamInfo?, audio sourceAudio: StreamInfo?, startUs: Int64) throws(AVError) {
+        self.startUs = startUs
         var fps: Int64 = 25
         if let rate = source?.frameRate, rate.isValid, rate.doubleValue >= 1 {
             fps = min(60, Int64(rate.doubleValue.rounded()))
@@ -57,6 +66,19 @@ public final class SlateEncoder {
 
     /// Appends slate up to `untilUs` (µs since the slate's start).
     public func fill(untilUs: Int64, into output: inout [MediaPacket]) throws(AVError) {
+        let first = output.count
+        try encode(untilUs: untilUs, into: &output)
+        for i in first..<output.count {
+            let from = output[i].streamIndex == video?.stream.index ? video?.stream.timeBase : audio?.stream.timeBase
+            guard let from else { continue }
+            let place = { (value: Int64) in from.rescale(value, to: Self.timeBase) + self.startUs }
+            output[i].pts = output[i].pts.map(place)
+            output[i].dts = output[i].dts.map(place)
+            output[i].duration = from.rescale(output[i].duration, to: Self.timeBase)
+        }
+    }
+
+    private func encode(untilUs: Int64, into output: inout [MediaPacket]) throws(AVError) {
         if let video {
             let frames = untilUs * fps / 1_000_000
             while framesEncoded < frames {
