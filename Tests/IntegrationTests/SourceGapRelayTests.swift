@@ -7,10 +7,11 @@ import TestSupport
 @Suite(.serialized)
 struct SourceGapRelayTests {
     /// `480p` repeats the last picture through its own encoder; `passthrough` switches to a
-    /// black slate encoder and back to copying; `auto` (copying this source) does the same.
+    /// slate encoder showing the route's slate image (red) and back to copying; `auto`
+    /// (copying this source) does the same with a black slate.
     @Test(arguments: ["480p", "passthrough", "auto"])
     func publisherKilledForTenSecondsIsBridgedWithSlateInOnePublishSession(profile: String) async throws {
-        let (nginx, logs, first, gateway) = try await relay(profile: profile, window: "30s")
+        let (nginx, logs, first, gateway) = try await relay(profile: profile, window: "30s", redSlate: profile == "passthrough")
         var publisher = first
         defer { publisher.signal(SIGKILL) }
         defer { gateway.child.signal(SIGKILL) }
@@ -53,6 +54,10 @@ struct SourceGapRelayTests {
             #expect(abs(silence.start - still.start) < 1.5, "silence \(silence) vs still picture \(still)")
             let end = try decodeTimes(recording, kind: "a").last ?? 0
             #expect(silence.end < end - 3 && still.end < end - 3, "no real content after the gap")
+            if profile == "passthrough" {
+                let (red, green, blue) = try centreColour(recording, at: still.start + still.duration / 2, in: logs)
+                #expect(red > 180 && green < 60 && blue < 60, "slate colour \(red),\(green),\(blue) is not the red image")
+            }
         }
     }
 
@@ -76,14 +81,22 @@ struct SourceGapRelayTests {
     /// nginx, an ffmpeg publisher on `src/cam`, and a gateway relaying it as channel `out`
     /// with `profile` and reconnect window `window` (1 s liveness timeout); returns once
     /// HLS flows. The caller kills the publisher and the gateway.
-    func relay(profile: String, window: String) async throws -> (Nginx, TempDirectory, ChildProcess, Gateway) {
+    func relay(profile: String, window: String, redSlate: Bool = false) async throws -> (
+        Nginx, TempDirectory, ChildProcess, Gateway
+    ) {
         let nginx = try await Nginx()
         let logs = try TempDirectory("logs")
+        var slateImage: String?
+        if redSlate {
+            slateImage = "\(logs.path)/slate.png"
+            try FFmpeg.run(["-f", "lavfi", "-i", "color=c=red:s=320x240", "-frames:v", "1", slateImage!])
+        }
         let publisher = try FFmpeg.publish(
             to: nginx.publishURL("src", "cam"), width: 640, height: 360, fps: 25, logDirectory: logs.path, name: "pub")
         try await Task.sleep(for: .seconds(1))
         let gateway = try Gateway(
-            nginx: nginx, routes: gapRoute(source: nginx.publishURL("src", "cam"), profile: profile, window: window))
+            nginx: nginx, routes: gapRoute(source: nginx.publishURL("src", "cam"), profile: profile, window: window)
+                + (slateImage.map { "\n    slate_image: \"\($0)\"\n" } ?? ""))
         let started = await eventually(timeout: .seconds(30)) { nginx.segments("out").count >= 3 }
         if !started {
             publisher.signal(SIGKILL)
@@ -108,6 +121,18 @@ struct SourceGapRelayTests {
             source_retries: 10
             outputs: [nginx]
         """
+    }
+
+    /// The average colour (RGB) of the middle of the first picture at or after `time` (s).
+    func centreColour(_ url: String, at time: Double, in directory: TempDirectory) throws -> (Int, Int, Int) {
+        let file = "\(directory.path)/centre.ppm"
+        try FFmpeg.run([
+            "-i", url, "-map", "0:v", "-vf", "select=gte(t\\,\(time)),crop=64:64,scale=1:1", "-frames:v", "1",
+            "-pix_fmt", "rgb24", file,
+        ])
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)).suffix(3))
+        guard bytes.count == 3 else { throw TestFailure("no picture at \(time) s") }
+        return (Int(bytes[0]), Int(bytes[1]), Int(bytes[2]))
     }
 
     /// Decode timestamps (s) of the packets of stream kind `v` or `a`, in file order.

@@ -212,6 +212,7 @@ import Testing
                 channel: a
                 reconnect_window: 90s
                 source_retries: 5
+                slate_image: /etc/relaygate/slate.png
                 source: { type: pull, url: "rtmp://127.0.0.1/in/{channel}" }
                 outputs: [local]
               defaults:
@@ -224,6 +225,7 @@ import Testing
         let defaults = try #require(config.routes.first { $0.name == "defaults" })
         let spec = config.relaySpec(for: patient, channel: "a")
         #expect(spec.reconnectWindowMs == 90_000 && spec.sourceRetries == 5)
+        #expect(spec.slateImage == "/etc/relaygate/slate.png" && defaults.slateImage == nil)
         #expect(defaults.reconnectWindow == .seconds(60) && defaults.sourceRetries == 3)
     }
 

@@ -60,8 +60,11 @@ final class AutoTranscoder: MediaTranscoder {
     private(set) var encodersOpened = 0
     /// The filler while a copied source is away.
     private var slate: SlateEncoder?
+    /// The route's slate image; nil: the last picture (encoding) or black (copying).
+    private let slateImage: Frame?
 
-    init(options: H264TranscoderPlugin.Options, context: StageContext) {
+    init(options: H264TranscoderPlugin.Options, context: StageContext, slate: Frame? = nil) {
+        slateImage = slate
         self.options = options
         logger = context.logger
         processing = context.processing
@@ -185,7 +188,7 @@ final class AutoTranscoder: MediaTranscoder {
             for packet in encoded { send(fromEncoder: packet, into: &output) }
         case .copying:
             let encoder = try slate ?? H264Transcoder.ours {
-                try SlateEncoder(video: videoInput, audio: audioInput, startUs: timestamps?.endUs ?? 0)
+                try SlateEncoder(video: videoInput, audio: audioInput, startUs: timestamps?.endUs ?? 0, image: slateImage)
             }
             if slate == nil {
                 for (index, extradata) in encoder.extradata { pendingExtradata[outputIndex(of: index)] = extradata }
@@ -287,7 +290,8 @@ final class AutoTranscoder: MediaTranscoder {
     }
 
     private func makeEncoder(emitFromUs: Int64) throws -> (transcoder: H264Transcoder, outputs: [StreamInfo]) {
-        let transcoder = H264Transcoder(options: options, logger: logger, origin: 0, emitFromUs: emitFromUs)
+        let transcoder = H264Transcoder(
+            options: options, logger: logger, origin: 0, emitFromUs: emitFromUs, slate: slateImage)
         encodersOpened += 1
         let outputs = try transcoder.open(inputs: inputs).map { info in
             var info = info

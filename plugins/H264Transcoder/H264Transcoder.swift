@@ -55,6 +55,9 @@ final class H264Transcoder: MediaTranscoder {
     private var gapStartSlot: Int64?
     /// A re-opened source's first frame sets a new `startUs`, placing it where the output is.
     private var rebasePending = false
+    /// The route's slate image, and it fitted to the output size once needed.
+    private let slateImage: Frame?
+    private var slatePicture: Frame?
 
     /// Output begins at `emitFromUs`: earlier input is decoded (to reach it from a keyframe)
     /// but not encoded.
@@ -62,7 +65,11 @@ final class H264Transcoder: MediaTranscoder {
 
     /// `origin`: the input time (µs) that is output time zero; nil = the first decoded frame.
     /// A transcoder taking over mid-stream gets the relay's origin and where to begin.
-    init(options: H264TranscoderPlugin.Options, logger: Logger, origin: Int64? = nil, emitFromUs: Int64 = 0) {
+    init(
+        options: H264TranscoderPlugin.Options, logger: Logger, origin: Int64? = nil, emitFromUs: Int64 = 0,
+        slate: Frame? = nil
+    ) {
+        slateImage = slate
         self.options = options
         self.logger = logger
         startUs = origin
@@ -156,8 +163,9 @@ final class H264Transcoder: MediaTranscoder {
         }
     }
 
-    /// Slate while the source is away: the last picture repeated at the output frame rate
-    /// (the encoder carries on, so the stream's configuration is unchanged), and silence.
+    /// Slate while the source is away: the route's slate image or else the last picture,
+    /// repeated at the output frame rate (the encoder carries on, so the stream's
+    /// configuration is unchanged), and silence.
     func fillGap(elapsedUs: Int64, into output: inout [MediaPacket]) throws {
         guard var path = video else { return }
         let first = gapStartSlot ?? path.rate.nextSlot
@@ -165,10 +173,14 @@ final class H264Transcoder: MediaTranscoder {
         let slots = path.rate.fill(through: first + elapsedUs * Int64(options.video.fps) / 1_000_000 - 1)
         video = path
         try Self.ours {
-            if hasPicture {
+            if slatePicture == nil, let slateImage {
+                slatePicture = try Scaler.fitting(
+                    slateImage, width: path.encoder.stream.width, height: path.encoder.stream.height)
+            }
+            if let picture = slatePicture ?? (hasPicture ? scaled : nil) {
                 for slot in slots {
-                    scaled.pts = slot
-                    try path.encoder.encode(scaled, into: &output)
+                    picture.pts = slot
+                    try path.encoder.encode(picture, into: &output)
                 }
             }
             if let audio, let videoEnd = videoEndSample(), videoEnd > audio.end {

@@ -17,9 +17,12 @@ final class PassthroughTranscoder: MediaTranscoder {
     private var pendingExtradata: [Int: [UInt8]] = [:]
     /// The gap's filler; nil outside a gap.
     private var slate: SlateEncoder?
+    /// The route's slate image; nil: black.
+    private let slateImage: Frame?
 
-    init(options: PassthroughPlugin.Options) {
+    init(options: PassthroughPlugin.Options, slate: Frame? = nil) {
         maxJumpUs = options.maxJumpMs * 1000
+        slateImage = slate
     }
 
     func open(inputs: [StreamInfo]) throws -> [StreamInfo] {
@@ -44,7 +47,7 @@ final class PassthroughTranscoder: MediaTranscoder {
         let encoder = try slate ?? Self.ours {
             try SlateEncoder(
                 video: inputs.first { $0.kind == .video }, audio: inputs.first { $0.kind == .audio },
-                startUs: timestamps?.endUs ?? 0)
+                startUs: timestamps?.endUs ?? 0, image: slateImage)
         }
         if slate == nil { pendingExtradata.merge(encoder.extradata) { _, slate in slate } }
         slate = encoder

@@ -2,7 +2,7 @@ internal import CFFmpeg
 public import RelayCore
 
 /// Filler for a relay that copies its source and so has no encoder of its own, while the
-/// source is away: black H.264 at the source's size and rate, and silent AAC at the
+/// source is away: H.264 at the source's size and rate (the route's slate image, or black), and silent AAC at the
 /// source's sample rate, on the source's stream indices. Only streams of those codecs get
 /// slate (a copy can only switch between configurations of one codec).
 ///
@@ -14,7 +14,7 @@ public final class SlateEncoder {
     private let audio: Encoder?
     private let startUs: Int64
     private let fps: Int64
-    private let picture = Frame()
+    private let picture: Frame
     private let scratch = Frame()
     private let fifo: AudioFifo?
     private var framesEncoded: Int64 = 0
@@ -27,7 +27,7 @@ public final class SlateEncoder {
         return result
     }
 
-    public init(video source: StreamInfo?, audio sourceAudio: StreamInfo?, startUs: Int64) throws(AVError) {
+    public init(video source: StreamInfo?, audio sourceAudio: StreamInfo?, startUs: Int64, image: Frame? = nil) throws(AVError) {
         self.startUs = startUs
         var fps: Int64 = 25
         if let rate = source?.frameRate, rate.isValid, rate.doubleValue >= 1 {
@@ -42,15 +42,21 @@ public final class SlateEncoder {
                     maxRate: 400_000, bufferSize: 400_000, gopFrames: Int32(fps), preset: "ultrafast",
                     tune: "zerolatency", profile: "high", level: nil),
                 streamIndex: source.index)
-            let raw = picture.raw
-            raw.pointee.width = source.width & ~1
-            raw.pointee.height = source.height & ~1
-            raw.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-            let status = av_frame_get_buffer(raw, 0)
-            if status < 0 { throw AVError(code: status, operation: "av_frame_get_buffer", target: "slate") }
-            relaygate_fill_black_yuv420p(raw)
+            if let image {
+                picture = try Scaler.fitting(image, width: source.width & ~1, height: source.height & ~1)
+            } else {
+                picture = Frame()
+                let raw = picture.raw
+                raw.pointee.width = source.width & ~1
+                raw.pointee.height = source.height & ~1
+                raw.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+                let status = av_frame_get_buffer(raw, 0)
+                if status < 0 { throw AVError(code: status, operation: "av_frame_get_buffer", target: "slate") }
+                relaygate_fill_black_yuv420p(raw)
+            }
         } else {
             video = nil
+            picture = Frame()
         }
         if let sourceAudio, sourceAudio.codec == "aac", sourceAudio.sampleRate > 0 {
             let channels = min(max(sourceAudio.channels, 1), 2)

@@ -68,6 +68,11 @@ struct DefinitionDecoder {
         let maxRelays = reader.optional("max_relays", .int(in: 1...10_000))
         let reconnectWindow = reader.optional("reconnect_window", .duration(in: .zero...(.seconds(3600))))
         let sourceRetries = reader.optional("source_retries", .int(in: 0...100))
+        let slateImage = reader.optional(
+            "slate_image",
+            .string.validated { path in
+                path.hasPrefix("/") ? nil : "must be an absolute path, got \"\(path)\""
+            })
         reader.finish()
 
         if !reader.contains("channel"), !reader.contains("match") {
@@ -96,7 +101,7 @@ struct DefinitionDecoder {
         return RouteConfig(
             name: entry.name, channel: channel, match: match, source: source, profile: profile, outputs: outputs,
             maxRelays: maxRelays, reconnectWindow: reconnectWindow ?? .seconds(60), sourceRetries: sourceRetries ?? 3,
-            location: entry.key.location)
+            slateImage: slateImage, location: entry.key.location)
     }
 
     private func checkOutputs(

@@ -18,13 +18,16 @@ public struct RouteConfig: Sendable, Equatable {
     public var reconnectWindow: Duration
     /// Re-open attempts for a lost source within the window.
     public var sourceRetries: Int
+    /// Absolute path of a PNG or JPEG shown while the source is away.
+    public var slateImage: String?
     /// Where it was defined. Not part of equality.
     public var location: SourceLocation?
 
     public init(
         name: String, channel: String? = nil, match: RoutePattern? = nil, source: PluginConfig,
         profile: String = ProfileConfig.builtInName, outputs: [String], maxRelays: Int? = nil,
-        reconnectWindow: Duration = .seconds(60), sourceRetries: Int = 3, location: SourceLocation? = nil
+        reconnectWindow: Duration = .seconds(60), sourceRetries: Int = 3, slateImage: String? = nil,
+        location: SourceLocation? = nil
     ) {
         self.name = name
         self.channel = channel
@@ -35,6 +38,7 @@ public struct RouteConfig: Sendable, Equatable {
         self.maxRelays = maxRelays
         self.reconnectWindow = reconnectWindow
         self.sourceRetries = sourceRetries
+        self.slateImage = slateImage
         self.location = location
     }
 
@@ -42,6 +46,6 @@ public struct RouteConfig: Sendable, Equatable {
         lhs.name == rhs.name && lhs.channel == rhs.channel && lhs.match == rhs.match && lhs.source == rhs.source
             && lhs.profile == rhs.profile && lhs.outputs == rhs.outputs
             && lhs.maxRelays == rhs.maxRelays && lhs.reconnectWindow == rhs.reconnectWindow
-            && lhs.sourceRetries == rhs.sourceRetries
+            && lhs.sourceRetries == rhs.sourceRetries && lhs.slateImage == rhs.slateImage
     }
 }

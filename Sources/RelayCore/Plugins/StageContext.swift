@@ -11,6 +11,8 @@ public struct StageContext: Sendable {
     public var stop: StopSignal
     /// Where a transcoder says what it is doing (copying or encoding, and why).
     public var processing: ProcessingStatus
+    /// The route's `slate_image` (a file path): what transcoders show while the source is away.
+    public var slateImage: String?
 
     public init(
         route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal,

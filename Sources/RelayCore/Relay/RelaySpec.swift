@@ -27,11 +27,13 @@ public struct RelaySpec: Sendable, Codable, Hashable {
     public var reconnectWindowMs: Int64
     /// Re-open attempts within the window, for sources that can be re-opened.
     public var sourceRetries: Int
+    /// A PNG or JPEG shown while the source is away, instead of the last picture (or black).
+    public var slateImage: String?
 
     public init(
         route: String, channel: String, values: [String: String] = [:], source: PluginConfig,
         transcoder: PluginConfig, outputs: [Output], sinkQueuePackets: Int = 1024, reconnectWindowMs: Int64 = 60_000,
-        sourceRetries: Int = 3
+        sourceRetries: Int = 3, slateImage: String? = nil
     ) {
         self.route = route
         self.channel = channel
@@ -42,5 +44,6 @@ public struct RelaySpec: Sendable, Codable, Hashable {
         self.sinkQueuePackets = sinkQueuePackets
         self.reconnectWindowMs = reconnectWindowMs
         self.sourceRetries = sourceRetries
+        self.slateImage = slateImage
     }
 }

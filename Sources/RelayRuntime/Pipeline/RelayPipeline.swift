@@ -208,9 +208,11 @@ public final class RelayPipeline: Sendable {
     }
 
     func context(stop: StopSignal) -> StageContext {
-        StageContext(
+        var context = StageContext(
             route: spec.route, channel: spec.channel, values: spec.values, logger: logger, stop: stop,
             processing: processing)
+        context.slateImage = spec.slateImage
+        return context
     }
 
     func classify(_ error: any Error, default errorClass: RelayError.Class) -> RelayError {
