@@ -5,7 +5,7 @@ import PackageDescription
 // and one line in Sources/relaygate/CompiledPlugins.swift.
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("PullSource", ["RelayCore", "MediaEngine"]),
-    ("PassthroughTranscoder", ["RelayCore"]),
+    ("PassthroughTranscoder", ["RelayCore", "MediaEngine"]),
     ("H264Transcoder", ["RelayCore", "MediaEngine"]),
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
     ("TestSource", ["RelayCore"]),

@@ -25,8 +25,10 @@ public final class Demuxer {
 
     /// Opens `location` and reads stream info, together bounded by `openTimeout`. Reads must
     /// each deliver a packet within `readTimeout`; network I/O also gets it as `rw_timeout`.
+    /// `formats`: the demuxers libavformat may pick (a still image needs others than media).
     public init(
-        _ location: MediaLocation, stop: StopSignal, openTimeout: Duration, readTimeout: Duration? = nil
+        _ location: MediaLocation, stop: StopSignal, openTimeout: Duration, readTimeout: Duration? = nil,
+        formats: String = Demuxer.formatWhitelist
     ) throws(AVError) {
         self.location = location
         self.readTimeout = readTimeout
@@ -40,7 +42,7 @@ public final class Demuxer {
         context.pointee.interrupt_callback = interrupt.callback
         var entries = [
             ("protocol_whitelist", location.protocolWhitelist),
-            ("format_whitelist", Demuxer.formatWhitelist),
+            ("format_whitelist", formats),
         ]
         if location.isNetwork, let readTimeout {
             entries.append(("rw_timeout", String(readTimeout.milliseconds * 1000)))

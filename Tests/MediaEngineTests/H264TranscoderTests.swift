@@ -124,6 +124,28 @@ import TestSupport
         #expect(abs(bitrate / 400_000 - 1) <= 0.15, "average video bitrate \(Int(bitrate)) b/s")
     }
 
+    @Test func resolutionChangeMidStreamIsScaledIntoTheSameOutput() async throws {
+        let temporary = try TempDirectory("h264")
+        // 3 s at 640x360, then 3 s at 320x240, in one MPEG-TS (codec parameters change in-band).
+        for (name, width, height) in [("a", 640, 360), ("b", 320, 240)] {
+            try FFmpeg.generate("\(temporary.path)/\(name).ts", seconds: 3, width: width, height: height, preset: "ultrafast")
+        }
+        let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("both.ts")
+        try FFmpeg.run(["-i", "concat:\(temporary.path)/a.ts|\(temporary.path)/b.ts", "-c", "copy", input.path])
+        let nginx = try await Nginx()
+        let (recording, _) = try Self.relay(input, options: Self.options(), nginx: nginx, channel: "resize")
+        let video = try #require(try FFprobe.streams(recording).first { $0.codecType == "video" })
+        #expect(video.width == 426 && video.height == 240)
+        // Every frame of both parts came out, at one size: ffmpeg decodes it without a resize.
+        let packets = try Self.videoPackets(recording)
+        #expect(abs(packets.count - 6 * 30) <= 6, "\(packets.count) video packets for 6 s")
+        let sizes = try runProgram(
+            "/usr/bin/ffprobe",
+            ["-v", "error", "-select_streams", "v", "-show_entries", "frame=width,height", "-of", "csv=p=0", recording])
+        let decoded = Set(sizes.stdout.split(separator: "\n").map { $0.split(separator: ",").joined(separator: "x") })
+        #expect(decoded == ["426x240"], "decoded sizes: \(decoded)")
+    }
+
     @Test func portraitSourceStaysPortrait() async throws {
         let temporary = try TempDirectory("h264")
         let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("portrait.flv")

@@ -230,6 +230,32 @@ import Testing
         #expect(cf.retryBackoffMs == 200 && cf.retryMaxBackoffMs == 60_000 && cf.giveUpAfterMs == 0)
     }
 
+    @Test func reconnectWindowAndSourceRetriesArePerRoute() throws {
+        let config = try load([
+            "conf.d/30-routes.yaml": Self.platforms + """
+
+            routes:
+              patient:
+                channel: a
+                reconnect_window: 90s
+                source_retries: 5
+                slate_image: /etc/relaygate/slate.png
+                source: { type: pull, url: "rtmp://127.0.0.1/in/{channel}" }
+                outputs: [local]
+              defaults:
+                channel: b
+                source: { type: pull, url: "rtmp://127.0.0.1/in/{channel}" }
+                outputs: [local]
+            """
+        ])
+        let patient = try #require(config.routes.first { $0.name == "patient" })
+        let defaults = try #require(config.routes.first { $0.name == "defaults" })
+        let spec = config.relaySpec(for: patient, channel: "a")
+        #expect(spec.reconnectWindowMs == 90_000 && spec.sourceRetries == 5)
+        #expect(spec.slateImage == "/etc/relaygate/slate.png" && defaults.slateImage == nil)
+        #expect(defaults.reconnectWindow == .seconds(60) && defaults.sourceRetries == 3)
+    }
+
     @Test func equalityIgnoresLocations() throws {
         let a = try load(["conf.d/20-platforms.yaml": Self.platforms])
         let b = try load(["conf.d/99-moved.yaml": "\n\n# moved down\n" + Self.platforms])

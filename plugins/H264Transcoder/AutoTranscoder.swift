@@ -1,4 +1,5 @@
 import Logging
+import MediaEngine
 import RelayCore
 
 /// `auto`: copies the source when it already meets the profile (see `SourceCompliance`) and
@@ -15,6 +16,9 @@ import RelayCore
 ///
 /// Output streams are video 0 and audio 1, time base 1/90000 in both modes. A switch sends
 /// the new codec configuration with the first packet after it (`newExtradata`).
+///
+/// While the source is away, the encoder (when encoding) repeats its last picture; a copy
+/// has no encoder, so a `SlateEncoder` stands in, switched to and from like the modes are.
 final class AutoTranscoder: MediaTranscoder {
     private static let micro = Rational(1, 1_000_000)
     static let outputTimeBase = Rational(1, 90000)
@@ -54,8 +58,13 @@ final class AutoTranscoder: MediaTranscoder {
     /// End (1/90000) of the last audio packet sent: audio both modes produced is sent once.
     private var audioEnd: Int64?
     private(set) var encodersOpened = 0
+    /// The filler while a copied source is away.
+    private var slate: SlateEncoder?
+    /// The route's slate image; nil: the last picture (encoding) or black (copying).
+    private let slateImage: Frame?
 
-    init(options: H264TranscoderPlugin.Options, context: StageContext) {
+    init(options: H264TranscoderPlugin.Options, context: StageContext, slate: Frame? = nil) {
+        slateImage = slate
         self.options = options
         logger = context.logger
         processing = context.processing
@@ -169,6 +178,60 @@ final class AutoTranscoder: MediaTranscoder {
         }
     }
 
+    // MARK: - Source gaps
+
+    func fillGap(elapsedUs: Int64, into output: inout [MediaPacket]) throws {
+        var encoded: [MediaPacket] = []
+        switch mode {
+        case .encoding(let transcoder):
+            try transcoder.fillGap(elapsedUs: elapsedUs, into: &encoded)
+            for packet in encoded { send(fromEncoder: packet, into: &output) }
+        case .copying:
+            let encoder = try slate ?? H264Transcoder.ours {
+                try SlateEncoder(video: videoInput, audio: audioInput, startUs: timestamps?.endUs ?? 0, image: slateImage)
+            }
+            if slate == nil {
+                for (index, extradata) in encoder.extradata { pendingExtradata[outputIndex(of: index)] = extradata }
+            }
+            slate = encoder
+            try H264Transcoder.ours { try encoder.fill(untilUs: elapsedUs, into: &encoded) }
+            for packet in encoded {
+                var out = packet
+                out.streamIndex = outputIndex(of: packet.streamIndex)
+                out.pts = packet.pts.map { SlateEncoder.timeBase.rescale($0, to: Self.outputTimeBase) }
+                out.dts = packet.dts.map { SlateEncoder.timeBase.rescale($0, to: Self.outputTimeBase) }
+                out.duration = SlateEncoder.timeBase.rescale(packet.duration, to: Self.outputTimeBase)
+                emit(out, into: &output)
+            }
+        case .probing:
+            // Not judged yet: nothing has gone out, so nothing needs continuing.
+            break
+        }
+    }
+
+    /// The returning source is judged afresh from its first keyframe (a new GOP history);
+    /// a copy announces the source's configuration again, an encoder gets new decoders.
+    func sourceResumed(inputs: [StreamInfo], gapUs: Int64) throws {
+        self.inputs = inputs
+        videoInput = inputs.first { $0.kind == .video }
+        audioInput = inputs.first { $0.kind == .audio }
+        timestamps?.continueAfterGap(gapUs)
+        slate = nil
+        dropHeld()
+        monitor = GOPMonitor(windowUs: monitor.windowUs)
+        compliantSinceUs = nil
+        switch mode {
+        case .encoding(let transcoder): try transcoder.sourceResumed(inputs: inputs, gapUs: gapUs)
+        case .copying:
+            for input in [videoInput, audioInput].compactMap({ $0 }) {
+                pendingExtradata[outputIndex(of: input.index)] = input.extradata
+            }
+        case .probing: break
+        }
+    }
+
+    private func outputIndex(of sourceIndex: Int) -> Int { sourceIndex == videoInput?.index ? 0 : 1 }
+
     // MARK: - Switching
 
     private func decide(at timeUs: Int64, into output: inout [MediaPacket]) throws {
@@ -227,7 +290,8 @@ final class AutoTranscoder: MediaTranscoder {
     }
 
     private func makeEncoder(emitFromUs: Int64) throws -> (transcoder: H264Transcoder, outputs: [StreamInfo]) {
-        let transcoder = H264Transcoder(options: options, logger: logger, origin: 0, emitFromUs: emitFromUs)
+        let transcoder = H264Transcoder(
+            options: options, logger: logger, origin: 0, emitFromUs: emitFromUs, slate: slateImage)
         encodersOpened += 1
         let outputs = try transcoder.open(inputs: inputs).map { info in
             var info = info

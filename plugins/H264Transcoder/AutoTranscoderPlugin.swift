@@ -1,3 +1,4 @@
+import MediaEngine
 public import RelayCore
 
 /// Transcoder `auto`: an h264 profile that copies the source instead of encoding it while
@@ -12,6 +13,6 @@ public enum AutoTranscoderPlugin: TranscoderPlugin {
     }
 
     public static func makeTranscoder(options: Options, context: StageContext) throws -> any MediaTranscoder {
-        AutoTranscoder(options: options, context: context)
+        AutoTranscoder(options: options, context: context, slate: try StillImage.slate(context.slateImage))
     }
 }

@@ -35,6 +35,18 @@ struct FrameRateConverter {
         return count
     }
 
+    /// Takes the slots up to and including `lastSlot` for a repeated picture (filler while
+    /// the source is away); returns the slots to encode it at.
+    mutating func fill(through lastSlot: Int64) -> Range<Int64> {
+        guard lastSlot >= nextSlot else { return nextSlot..<nextSlot }
+        defer { nextSlot = lastSlot + 1 }
+        emitted = true
+        return nextSlot..<(lastSlot + 1)
+    }
+
+    /// A new source's timestamps are measured from a new origin: no correction carries over.
+    mutating func rebase() { slotOffset = 0 }
+
     static func nearestSlot(_ timeUs: Int64, fps: Int64) -> Int64 {
         Int64((Double(timeUs) * Double(fps) / 1_000_000).rounded())
     }

@@ -14,9 +14,9 @@ final class H264Transcoder: MediaTranscoder {
     private let logger: Logger
 
     private struct VideoPath {
-        let inputIndex: Int
-        let timeBase: Rational
-        let decoder: Decoder
+        var inputIndex: Int
+        var timeBase: Rational
+        var decoder: Decoder
         let scaler: Scaler
         let encoder: Encoder
         var rate: FrameRateConverter
@@ -31,7 +31,7 @@ final class H264Transcoder: MediaTranscoder {
 
     private struct AudioPath {
         /// Nil for a video-only source: the output is all silence.
-        let input: AudioInput?
+        var input: AudioInput?
         let resampler: Resampler
         let encoder: Encoder
         var timeline: AudioTimeline
@@ -49,6 +49,15 @@ final class H264Transcoder: MediaTranscoder {
     private let audioFrame = Frame()
     /// Time of the first decoded frame of any stream: output time zero.
     private var startUs: Int64?
+    /// `scaled` holds a picture: the slate repeated while the source is away.
+    private var hasPicture = false
+    /// While the source is away: the output slot where the gap began.
+    private var gapStartSlot: Int64?
+    /// A re-opened source's first frame sets a new `startUs`, placing it where the output is.
+    private var rebasePending = false
+    /// The route's slate image, and it fitted to the output size once needed.
+    private let slateImage: Frame?
+    private var slatePicture: Frame?
 
     /// Output begins at `emitFromUs`: earlier input is decoded (to reach it from a keyframe)
     /// but not encoded.
@@ -56,7 +65,11 @@ final class H264Transcoder: MediaTranscoder {
 
     /// `origin`: the input time (µs) that is output time zero; nil = the first decoded frame.
     /// A transcoder taking over mid-stream gets the relay's origin and where to begin.
-    init(options: H264TranscoderPlugin.Options, logger: Logger, origin: Int64? = nil, emitFromUs: Int64 = 0) {
+    init(
+        options: H264TranscoderPlugin.Options, logger: Logger, origin: Int64? = nil, emitFromUs: Int64 = 0,
+        slate: Frame? = nil
+    ) {
+        slateImage = slate
         self.options = options
         self.logger = logger
         startUs = origin
@@ -150,6 +163,54 @@ final class H264Transcoder: MediaTranscoder {
         }
     }
 
+    /// Slate while the source is away: the route's slate image or else the last picture,
+    /// repeated at the output frame rate (the encoder carries on, so the stream's
+    /// configuration is unchanged), and silence.
+    func fillGap(elapsedUs: Int64, into output: inout [MediaPacket]) throws {
+        guard var path = video else { return }
+        let first = gapStartSlot ?? path.rate.nextSlot
+        gapStartSlot = first
+        let slots = path.rate.fill(through: first + elapsedUs * Int64(options.video.fps) / 1_000_000 - 1)
+        video = path
+        try Self.ours {
+            if slatePicture == nil, let slateImage {
+                slatePicture = try Scaler.fitting(
+                    slateImage, width: path.encoder.stream.width, height: path.encoder.stream.height)
+            }
+            if let picture = slatePicture ?? (hasPicture ? scaled : nil) {
+                for slot in slots {
+                    picture.pts = slot
+                    try path.encoder.encode(picture, into: &output)
+                }
+            }
+            if let audio, let videoEnd = videoEndSample(), videoEnd > audio.end {
+                try audio.resampler.fifo.appendSilence(videoEnd - audio.end)
+                try encodeAudio(minimum: audio.encoder.frameSize, into: &output)
+            }
+        }
+    }
+
+    /// New decoders for the re-opened source; its first frame continues the output.
+    func sourceResumed(inputs: [StreamInfo], gapUs: Int64) throws {
+        gapStartSlot = nil
+        rebasePending = true
+        if var path = video {
+            guard let input = inputs.first(where: { $0.kind == .video }) else {
+                throw RelayError(.source, "h264: the source came back without video")
+            }
+            path.decoder = try Self.fromSource { try Decoder(stream: input) }
+            path.inputIndex = input.index
+            path.timeBase = input.timeBase
+            path.lastTimeUs = nil
+            path.rate.rebase()
+            video = path
+        }
+        let audioInput = inputs.first(where: { $0.kind == .audio })
+        audio?.input = try audioInput.map { input in
+            AudioInput(index: input.index, timeBase: input.timeBase, decoder: try Self.fromSource { try Decoder(stream: input) })
+        }
+    }
+
     // A decoder failing is the source's fault (media we cannot read); an encoder refusing
     // its settings is the profile's; anything failing after that is ours.
     private static func fromSource<T>(_ body: () throws -> T) throws -> T {
@@ -160,7 +221,7 @@ final class H264Transcoder: MediaTranscoder {
         do { return try body() } catch let error as AVError { throw error.relayError(.configuration) }
     }
 
-    private static func ours<T>(_ body: () throws -> T) throws -> T {
+    static func ours<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as AVError { throw error.relayError(.internal) }
     }
 
@@ -172,13 +233,13 @@ final class H264Transcoder: MediaTranscoder {
             let timeUs = decoded.pts.map { path.timeBase.rescale($0, to: Self.micro) }
                 ?? path.lastTimeUs.map { $0 + 1_000_000 / Int64(options.video.fps) } ?? 0
             path.lastTimeUs = timeUs
-            let start = startUs ?? timeUs
-            startUs = start
+            let start = origin(forFrameAt: timeUs, outputSlot: path.rate.nextSlot)
             let firstSlot = path.rate.nextSlot
             let repeats = path.rate.repeats(forFrameAt: timeUs - start)
             guard repeats > 0 else { continue }
             try Self.ours {
                 try path.scaler.scale(decoded, into: scaled)
+                hasPicture = true
                 for slot in firstSlot..<(firstSlot + repeats) {
                     scaled.pts = slot
                     try path.encoder.encode(scaled, into: &output)
@@ -195,8 +256,7 @@ final class H264Transcoder: MediaTranscoder {
             var drop: Int64 = 0
             if let pts = decoded.pts {
                 let timeUs = input.timeBase.rescale(pts, to: Self.micro)
-                let start = startUs ?? timeUs
-                startUs = start
+                let start = origin(forFrameAt: timeUs, outputSlot: video?.rate.nextSlot ?? 0)
                 let correction = path.timeline.place(expected: path.timeline.sample(atMicroseconds: timeUs - start), end: path.end)
                 if correction.silence > 0 { try Self.ours { try path.resampler.fifo.appendSilence(correction.silence) } }
                 drop = correction.drop
@@ -206,6 +266,18 @@ final class H264Transcoder: MediaTranscoder {
                 try encodeAudio(minimum: path.encoder.frameSize, into: &output)
             }
         }
+    }
+
+    /// Input time (µs) of output time zero, fixed by the first decoded frame — and again by
+    /// the first frame of a source re-opened after a gap, so it continues at `outputSlot`.
+    private func origin(forFrameAt timeUs: Int64, outputSlot: Int64) -> Int64 {
+        if rebasePending {
+            rebasePending = false
+            startUs = timeUs - outputSlot * 1_000_000 / Int64(options.video.fps)
+        }
+        let start = startUs ?? timeUs
+        startUs = start
+        return start
     }
 
     /// Output sample where the video encoded so far ends.

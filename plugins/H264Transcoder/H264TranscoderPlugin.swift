@@ -1,3 +1,4 @@
+import MediaEngine
 public import RelayCore
 
 /// Transcoder `h264`: decode, scale, convert the frame rate and encode H.264 (libx264) +
@@ -143,6 +144,6 @@ public enum H264TranscoderPlugin: TranscoderPlugin {
     }
 
     public static func makeTranscoder(options: Options, context: StageContext) throws -> any MediaTranscoder {
-        H264Transcoder(options: options, logger: context.logger)
+        H264Transcoder(options: options, logger: context.logger, slate: try StillImage.slate(context.slateImage))
     }
 }

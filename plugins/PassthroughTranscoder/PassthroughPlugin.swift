@@ -1,3 +1,4 @@
+import MediaEngine
 public import RelayCore
 
 /// Transcoder `passthrough`: no re-encode. Timestamps are made monotonic and rebased so
@@ -23,6 +24,6 @@ public enum PassthroughPlugin: TranscoderPlugin {
     }
 
     public static func makeTranscoder(options: Options, context: StageContext) throws -> any MediaTranscoder {
-        PassthroughTranscoder(options: options)
+        PassthroughTranscoder(options: options, slate: try StillImage.slate(context.slateImage))
     }
 }

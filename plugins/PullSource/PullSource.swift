@@ -28,6 +28,9 @@ final class PullSource: MediaSource {
 
     let displayName: String
 
+    /// A URL can be pulled again after the peer went away; a file's end is its end.
+    var canReopen: Bool { options.url != nil }
+
     init(options: PullSourcePlugin.Options, context: StageContext) throws {
         self.options = options
         self.stop = context.stop

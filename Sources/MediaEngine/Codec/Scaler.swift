@@ -29,6 +29,21 @@ public final class Scaler {
         self.placement = placement
     }
 
+    /// `frame` scaled to fit a canvas of `width` × `height`, centred, aspect kept.
+    public static func fitting(_ frame: Frame, width: Int32, height: Int32) throws(AVError) -> Frame {
+        let scale = min(Double(width) / Double(max(frame.width, 1)), Double(height) / Double(max(frame.height, 1)))
+        let pictureWidth = min(width, max(2, Int32((Double(frame.width) * scale / 2).rounded()) * 2))
+        let pictureHeight = min(height, max(2, Int32((Double(frame.height) * scale / 2).rounded()) * 2))
+        let scaler = Scaler(
+            canvasWidth: width, canvasHeight: height,
+            placement: Rect(
+                x: (width - pictureWidth) / 2 & ~1, y: (height - pictureHeight) / 2 & ~1, width: pictureWidth,
+                height: pictureHeight))
+        let output = Frame()
+        try scaler.scale(frame, into: output)
+        return output
+    }
+
     /// Scales `source` into `output`'s buffer (replaced if someone else still references it).
     /// Copies the source's pts.
     public func scale(_ source: Frame, into output: Frame) throws(AVError) {

@@ -72,6 +72,13 @@ struct DefinitionDecoder {
         let restart = reader.node("restart").flatMap {
             RestartPolicyDecoder.decode($0, context: context, defaults: restartDefaults, diagnostics: diagnostics)
         } ?? restartDefaults
+        let reconnectWindow = reader.optional("reconnect_window", .duration(in: .zero...(.seconds(3600))))
+        let sourceRetries = reader.optional("source_retries", .int(in: 0...100))
+        let slateImage = reader.optional(
+            "slate_image",
+            .string.validated { path in
+                path.hasPrefix("/") ? nil : "must be an absolute path, got \"\(path)\""
+            })
         reader.finish()
 
         if !reader.contains("channel"), !reader.contains("match") {
@@ -99,7 +106,8 @@ struct DefinitionDecoder {
         guard diagnostics.count == errorsBefore, let source, let outputs else { return nil }
         return RouteConfig(
             name: entry.name, channel: channel, match: match, source: source, profile: profile, outputs: outputs,
-            maxRelays: maxRelays, restart: restart, location: entry.key.location)
+            maxRelays: maxRelays, restart: restart, reconnectWindow: reconnectWindow ?? .seconds(60),
+            sourceRetries: sourceRetries ?? 3, slateImage: slateImage, location: entry.key.location)
     }
 
     private func checkOutputs(

@@ -50,6 +50,8 @@ public struct GatewayConfig: Sendable, Equatable {
         }
         return RelaySpec(
             route: route.name, channel: channel, values: allValues, source: route.source,
-            transcoder: profile.transcoder, outputs: outputs, sinkQueuePackets: settings.sinkQueuePackets)
+            transcoder: profile.transcoder, outputs: outputs, sinkQueuePackets: settings.sinkQueuePackets,
+            reconnectWindowMs: route.reconnectWindow.milliseconds, sourceRetries: route.sourceRetries,
+            slateImage: route.slateImage)
     }
 }

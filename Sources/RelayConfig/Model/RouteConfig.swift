@@ -16,13 +16,20 @@ public struct RouteConfig: Sendable, Equatable {
     public var maxRelays: Int?
     /// How its relays are restarted when their worker dies (`restart:`, defaults filled in).
     public var restart: RestartPolicy
+    /// How long a lost live source may stay away (slate and silence meanwhile); 0: off.
+    public var reconnectWindow: Duration
+    /// Re-open attempts for a lost source within the window.
+    public var sourceRetries: Int
+    /// Absolute path of a PNG or JPEG shown while the source is away.
+    public var slateImage: String?
     /// Where it was defined. Not part of equality.
     public var location: SourceLocation?
 
     public init(
         name: String, channel: String? = nil, match: RoutePattern? = nil, source: PluginConfig,
         profile: String = ProfileConfig.builtInName, outputs: [String], maxRelays: Int? = nil,
-        restart: RestartPolicy = RestartPolicy(), location: SourceLocation? = nil
+        restart: RestartPolicy = RestartPolicy(), reconnectWindow: Duration = .seconds(60), sourceRetries: Int = 3,
+        slateImage: String? = nil, location: SourceLocation? = nil
     ) {
         self.name = name
         self.channel = channel
@@ -32,6 +39,9 @@ public struct RouteConfig: Sendable, Equatable {
         self.outputs = outputs
         self.maxRelays = maxRelays
         self.restart = restart
+        self.reconnectWindow = reconnectWindow
+        self.sourceRetries = sourceRetries
+        self.slateImage = slateImage
         self.location = location
     }
 
@@ -39,5 +49,7 @@ public struct RouteConfig: Sendable, Equatable {
         lhs.name == rhs.name && lhs.channel == rhs.channel && lhs.match == rhs.match && lhs.source == rhs.source
             && lhs.profile == rhs.profile && lhs.outputs == rhs.outputs
             && lhs.maxRelays == rhs.maxRelays && lhs.restart == rhs.restart
+            && lhs.reconnectWindow == rhs.reconnectWindow && lhs.sourceRetries == rhs.sourceRetries
+            && lhs.slateImage == rhs.slateImage
     }
 }

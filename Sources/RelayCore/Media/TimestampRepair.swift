@@ -21,6 +21,8 @@ public struct TimestampRepair: Sendable {
         var generation = -1
         var lastDts: Int64?
         var lastDuration: Int64 = 0
+        /// The next packet follows a source gap: its jump is the gap, not a discontinuity.
+        var resumed = false
     }
 
     private let maxJumpUs: Int64
@@ -29,6 +31,8 @@ public struct TimestampRepair: Sendable {
     private var offsetUs: Int64 = 0
     private var generation = 0
     private var started = false
+    /// Where (µs) the next timestamped packet goes after a source gap.
+    private var resumeAtUs: Int64?
 
     public init(streams inputs: [StreamInfo], maxJumpUs: Int64) {
         self.maxJumpUs = maxJumpUs
@@ -71,12 +75,19 @@ public struct TimestampRepair: Sendable {
             offsetUs = -track.timeBase.rescale(inputDts, to: TimestampRepair.micro)
             generation += 1
         }
+        if let resumeAtUs {
+            self.resumeAtUs = nil
+            offsetUs = resumeAtUs - track.timeBase.rescale(inputDts, to: TimestampRepair.micro)
+            generation += 1
+        }
         refreshOffset(&track)
         var dts = inputDts + track.offset
 
         // A jump is judged against the stream's own history. A stream's first packet is
         // taken as it comes: shifting the shared offset for it would move the other streams.
-        if let last = track.lastDts {
+        if track.resumed {
+            track.resumed = false
+        } else if let last = track.lastDts {
             let jump = dts - (last + track.lastDuration)
             if jump > track.maxJump || jump < -track.maxJump {
                 offsetUs -= track.timeBase.rescale(jump, to: TimestampRepair.micro)
@@ -92,6 +103,22 @@ public struct TimestampRepair: Sendable {
         out.pts = max(inputPts + track.offset, dts)
         finish(&out, dts: dts, track: &track)
         return out
+    }
+
+    /// A new source instance follows after `gapUs` without packets: its first timestamped
+    /// packet is placed that long after the end of the latest packet so far, whatever its
+    /// own timestamps say, and every stream continues from there.
+    public mutating func continueAfterGap(_ gapUs: Int64) {
+        guard started else { return }
+        resumeAtUs = (endUs ?? 0) + max(0, gapUs)
+        for i in tracks.indices { tracks[i].resumed = tracks[i].lastDts != nil }
+    }
+
+    /// Where (µs, output time) the latest packet of any stream ends; nil before the first.
+    public var endUs: Int64? {
+        tracks.compactMap { track in
+            track.lastDts.map { track.timeBase.rescale($0 + track.lastDuration, to: TimestampRepair.micro) }
+        }.max()
     }
 
     private mutating func refreshOffset(_ track: inout Track) {

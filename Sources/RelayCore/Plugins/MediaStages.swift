@@ -16,10 +16,15 @@ public protocol MediaSource: AnyObject {
     /// Input the source discarded because the relay fell behind (a bounded input queue
     /// was full). Read on the reading thread, after `read()`.
     var droppedPackets: Int64 { get }
+    /// A live input that a new instance with the same config may find again after it was
+    /// lost (a pulled URL). The relay then bridges the loss (see `RelayPipeline`); a source
+    /// that cannot be re-opened ends the relay when it ends.
+    var canReopen: Bool { get }
 }
 
 extension MediaSource {
     public var droppedPackets: Int64 { 0 }
+    public var canReopen: Bool { false }
 }
 
 /// Turns the source's packets into what the sinks receive (copy, or re-encode).
@@ -30,6 +35,19 @@ public protocol MediaTranscoder: AnyObject {
     func process(_ packet: MediaPacket, into output: inout [MediaPacket]) throws
     /// Appends whatever is still buffered at the end of the input.
     func flush(into output: inout [MediaPacket]) throws
+    /// The source is away: appends filler (slate picture, silence) so the output reaches
+    /// `elapsedUs` past where it stood when the gap began. Called repeatedly, in real time,
+    /// with a growing `elapsedUs`.
+    func fillGap(elapsedUs: Int64, into output: inout [MediaPacket]) throws
+    /// A new source instance is open after a gap of `gapUs`: its packets come next, with
+    /// timestamps of their own that the transcoder places right after the filler.
+    func sourceResumed(inputs: [StreamInfo], gapUs: Int64) throws
+}
+
+extension MediaTranscoder {
+    /// No filler: the outputs stay connected but receive nothing during the gap.
+    public func fillGap(elapsedUs: Int64, into output: inout [MediaPacket]) throws {}
+    public func sourceResumed(inputs: [StreamInfo], gapUs: Int64) throws {}
 }
 
 /// Delivers packets to one destination. Each sink runs on its own thread behind its own

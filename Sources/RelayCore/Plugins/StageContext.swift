@@ -13,6 +13,8 @@ public struct StageContext: Sendable {
     public var processing: ProcessingStatus
     /// For sinks with a backup destination: write to it instead of the primary one.
     public var useBackup = false
+    /// The route's `slate_image` (a file path): what transcoders show while the source is away.
+    public var slateImage: String?
 
     public init(
         route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal,

@@ -22,10 +22,18 @@ public struct RelaySpec: Sendable, Codable, Hashable {
     public var outputs: [Output]
     /// Packets a sink may fall behind by before it drops (and waits for a keyframe).
     public var sinkQueuePackets: Int
+    /// How long a lost live source may stay away while the outputs get slate and silence
+    /// (milliseconds; 0: losing the source ends the relay at once).
+    public var reconnectWindowMs: Int64
+    /// Re-open attempts within the window, for sources that can be re-opened.
+    public var sourceRetries: Int
+    /// A PNG or JPEG shown while the source is away, instead of the last picture (or black).
+    public var slateImage: String?
 
     public init(
         route: String, channel: String, values: [String: String] = [:], source: PluginConfig,
-        transcoder: PluginConfig, outputs: [Output], sinkQueuePackets: Int = 1024
+        transcoder: PluginConfig, outputs: [Output], sinkQueuePackets: Int = 1024, reconnectWindowMs: Int64 = 60_000,
+        sourceRetries: Int = 3, slateImage: String? = nil
     ) {
         self.route = route
         self.channel = channel
@@ -34,5 +42,8 @@ public struct RelaySpec: Sendable, Codable, Hashable {
         self.transcoder = transcoder
         self.outputs = outputs
         self.sinkQueuePackets = sinkQueuePackets
+        self.reconnectWindowMs = reconnectWindowMs
+        self.sourceRetries = sourceRetries
+        self.slateImage = slateImage
     }
 }

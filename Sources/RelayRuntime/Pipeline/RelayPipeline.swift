@@ -19,9 +19,11 @@ public enum RelayOutcome: Sendable, Equatable {
 /// worker processes, so what ops test by hand is what the daemon runs.
 public final class RelayPipeline: Sendable {
     public let spec: RelaySpec
-    private let registry: PluginRegistry
-    private let logger: Logger
-    private let stopSignal = StopSignal()
+    let registry: PluginRegistry
+    let logger: Logger
+    let stopSignal = StopSignal()
+    /// The stop signal of a source re-opened after a gap (it was opened with its own).
+    let reopenedSourceStop = Mutex<StopSignal?>(nil)
     private let drainTimeout: Duration
     private let input = StageCounters()
     private let processing = ProcessingStatus()
@@ -42,7 +44,10 @@ public final class RelayPipeline: Sendable {
     }
 
     /// Asks the pipeline to end: the source stops reading, outputs close their sessions cleanly.
-    public func stop() { stopSignal.raise() }
+    public func stop() {
+        stopSignal.raise()
+        reopenedSourceStop.withLock { $0 }?.raise()
+    }
 
     public var isStopping: Bool { stopSignal.isRaised }
 
@@ -87,7 +92,7 @@ public final class RelayPipeline: Sendable {
 
     private func runStages() -> RelayOutcome {
         let sourceContext = context(stop: stopSignal)
-        let source: any MediaSource
+        var source: (any MediaSource)?
         let transcoder: any MediaTranscoder
         let inputStreams: [StreamInfo]
         let outputStreams: [StreamInfo]
@@ -97,10 +102,10 @@ public final class RelayPipeline: Sendable {
         } catch {
             return .failed(classify(error, default: .configuration))
         }
-        defer { source.close() }
-        logger.info("opening source", metadata: ["source": "\(source.displayName)"])
+        defer { source?.close() }
+        logger.info("opening source", metadata: ["source": "\(source?.displayName ?? "")"])
         do {
-            inputStreams = try source.open()
+            inputStreams = try source?.open() ?? []
             outputStreams = try transcoder.open(inputs: inputStreams)
         } catch {
             if stopSignal.isRaised { return .stopped }
@@ -119,17 +124,40 @@ public final class RelayPipeline: Sendable {
         var outcome = RelayOutcome.finished
         var produced: [MediaPacket] = []
         produced.reserveCapacity(8)
-        readLoop: while !stopSignal.isRaised {
-            let packet: MediaPacket?
+        // A gap is measured from the last packet, so a stalled source (read timeout) is
+        // bridged from where its media stopped and the output stays on the wall clock.
+        var lastPacketAt = ContinuousClock.now
+        readLoop: while !stopSignal.isRaised, let current = source {
+            var packet: MediaPacket?
+            var lost: RelayError?
             do {
-                packet = try source.read()
+                packet = try current.read()
             } catch {
-                inputDropped.store(source.droppedPackets, ordering: .relaxed)
-                outcome = stopSignal.isRaised ? .stopped : .failed(classify(error, default: .source))
-                break
+                lost = classify(error, default: .source)
             }
-            inputDropped.store(source.droppedPackets, ordering: .relaxed)
+            inputDropped.store(current.droppedPackets, ordering: .relaxed)
+            if packet == nil {
+                if stopSignal.isRaised { break }
+                // A live source that failed or ended may come back: bridge the gap.
+                guard spec.reconnectWindowMs > 0, current.canReopen else {
+                    if let lost { outcome = .failed(lost) }
+                    break
+                }
+                current.close()
+                source = nil
+                switch bridgeGap(
+                    reason: lost?.message ?? "the input ended", since: lastPacketAt, inputs: inputStreams,
+                    transcoder: transcoder, sinks: sinks)
+                {
+                case .resumed(let reopened): source = reopened
+                case .ended(let ended):
+                    outcome = ended
+                    break readLoop
+                }
+                continue
+            }
             guard let packet else { break }
+            lastPacketAt = .now
             input.count(packet, isVideo: inputVideo.contains(packet.streamIndex))
             produced.removeAll(keepingCapacity: true)
             do {
@@ -141,10 +169,8 @@ public final class RelayPipeline: Sendable {
             for out in produced {
                 for sink in sinks { sink.queue.push(out) }
             }
-            if sinks.allSatisfy(\.status.hasFailed) {
-                // Each output's error already names it.
-                let errors = sinks.map { $0.status.current.lastError ?? "output \"\($0.status.name)\" failed" }
-                outcome = .failed(RelayError(.destination, "every output failed (\(errors.joined(separator: "; ")))"))
+            if let failure = everyOutputFailed(sinks) {
+                outcome = .failed(failure)
                 break readLoop
             }
         }
@@ -159,6 +185,14 @@ public final class RelayPipeline: Sendable {
         transition(.stopping)
         for sink in sinks { _ = sink.finish(within: drainTimeout) }
         return outcome
+    }
+
+    /// Set when no output is left to feed.
+    func everyOutputFailed(_ sinks: [SinkRunner]) -> RelayError? {
+        guard sinks.allSatisfy(\.status.hasFailed) else { return nil }
+        // Each output's error already names it.
+        let errors = sinks.map { $0.status.current.lastError ?? "output \"\($0.status.name)\" failed" }
+        return RelayError(.destination, "every output failed (\(errors.joined(separator: "; ")))")
     }
 
     private func startSinks(streams: [StreamInfo], videoStreams: Set<Int>) -> [SinkRunner] {
@@ -179,22 +213,24 @@ public final class RelayPipeline: Sendable {
         return sinks
     }
 
-    private func context(stop: StopSignal) -> StageContext {
-        StageContext(
+    func context(stop: StopSignal) -> StageContext {
+        var context = StageContext(
             route: spec.route, channel: spec.channel, values: spec.values, logger: logger, stop: stop,
             processing: processing)
+        context.slateImage = spec.slateImage
+        return context
     }
 
-    private func classify(_ error: any Error, default errorClass: RelayError.Class) -> RelayError {
+    func classify(_ error: any Error, default errorClass: RelayError.Class) -> RelayError {
         if let error = error as? RelayError { return error }
         return RelayError(errorClass, Redaction.text(String(describing: error)))
     }
 
-    private func transition(_ newState: RelayState, detail: String? = nil, error: String? = nil) {
+    func transition(_ newState: RelayState, detail: String? = nil, error: String? = nil) {
         state.withLock {
             $0.state = newState
             if let error { $0.lastError = error }
-            if newState == .active { $0.startedAt = .now }
+            if newState == .active, $0.startedAt == nil { $0.startedAt = .now }
         }
         var metadata: Logger.Metadata = ["state": "\(newState.rawValue)"]
         if let detail { metadata["reason"] = "\(detail)" }

@@ -361,6 +361,14 @@ public actor RelaySupervisor {
             journal.observe(relay.spec, stats: stats, playback: playback(relay.spec), reason: why)
         }
         SupervisorMetrics.relayFailed()
+        // The source stayed away for its whole reconnect window: the relay is over, not crashed.
+        if relay.ended?.sourceGone == true {
+            relays[key] = nil
+            logger.notice("relay ended and is not restarted: source-gone", metadata: meta(key))
+            journal.stopped(relay.spec, reason: "source-gone: \(relay.ended?.message ?? "source not back in time")")
+            SupervisorMetrics.relayStopped()
+            return
+        }
         failed(key, generation: generation, why: why)
     }
 

@@ -22,6 +22,9 @@ struct EndedOutcome: Codable, Sendable, Equatable {
     var kind: Kind
     var error: RelayError.Class?
     var message: String?
+    /// The source stayed away for the whole reconnect window: the relay is over and must not
+    /// be restarted (a restart would only find the source gone again).
+    var sourceGone: Bool?
 
     init(_ outcome: RelayOutcome) {
         switch outcome {
@@ -31,6 +34,7 @@ struct EndedOutcome: Codable, Sendable, Equatable {
             kind = .failed
             self.error = error.errorClass
             message = error.message
+            if error.errorClass == .source, error.message.hasPrefix(sourceGonePrefix) { sourceGone = true }
         }
     }
 }
