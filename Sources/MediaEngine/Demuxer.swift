@@ -47,6 +47,14 @@ public final class Demuxer {
         if location.isNetwork, let readTimeout {
             entries.append(("rw_timeout", String(readTimeout.milliseconds * 1000)))
         }
+        if location.isNetwork {
+            // A live input arrives in real time, so probing costs wall-clock time: libav
+            // reads 20 frames to guess the frame rate, ~2 s that delay every (re)start. The
+            // rate comes from the stream's metadata or its timestamps anyway. (Probing still
+            // waits, up to its 5 s default, for every stream's codec: cutting that short can
+            // miss a video stream whose keyframe is late.)
+            entries.append(("fpsprobesize", "0"))
+        }
         var options = OptionDictionary(entries)
         interrupt.begin(timeout: openTimeout)
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
