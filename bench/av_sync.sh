@@ -8,22 +8,9 @@
 #   usage: bench/av_sync.sh [SECONDS=600]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 seconds=${1:-600}
-bash scripts/install-deps.sh
-export PATH="/opt/swift/usr/bin:$PATH"
-. scripts/lib/nginx.sh
-
-work=$(mktemp -d /tmp/relaygate-avsync.XXXXXX)
-chmod 755 "$work"
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx_stop "$work/nginx"; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-swift build -c release --product relaygate >/dev/null
-bin="$root/.build/release/relaygate"
-
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rtmp_port=$(port)
-nginx_start "$work/nginx" "$rtmp_port" "$(port)"
+. bench/lib.sh
+bench_setup avsync
 rtmp="rtmp://127.0.0.1:$rtmp_port/live"
 
 ffmpeg -hide_banner -nostdin -loglevel error -re \

@@ -6,22 +6,10 @@
 #   usage: bench/passthrough.sh [N=4] [SECONDS=60]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 n=${1:-4}
 seconds=${2:-60}
-bash scripts/install-deps.sh
-export PATH="/opt/swift/usr/bin:$PATH"
-. scripts/lib/nginx.sh
-
-work=$(mktemp -d /tmp/relaygate-bench.XXXXXX)
-chmod 755 "$work"   # nginx workers (user nobody) must reach the HLS folder inside
-trap 'nginx_stop "$work/nginx"; rm -rf "$work"' EXIT
-swift build -c release --product relaygate >/dev/null
-bin="$root/.build/release/relaygate"
-
-rtmp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-nginx_start "$work/nginx" "$rtmp_port" "$http_port"
+. bench/lib.sh
+bench_setup bench
 
 input="$work/input.mp4"
 ffmpeg -hide_banner -nostdin -loglevel error -y \

@@ -8,22 +8,10 @@
 #   usage: bench/transcode.sh [ROUNDS=3] [SECONDS=60]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 rounds=${1:-3}
 seconds=${2:-60}
-bash scripts/install-deps.sh
-export PATH="/opt/swift/usr/bin:$PATH"
-. scripts/lib/nginx.sh
-
-work=$(mktemp -d /tmp/relaygate-bench.XXXXXX)
-chmod 755 "$work"   # nginx workers (user nobody) must reach the recording folder inside
-trap 'nginx_stop "$work/nginx"; rm -rf "$work"' EXIT
-swift build -c release --product relaygate >/dev/null
-bin="$root/.build/release/relaygate"
-
-rtmp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-nginx_start "$work/nginx" "$rtmp_port" "$http_port"
+. bench/lib.sh
+bench_setup bench
 rec="$work/nginx/rec"
 
 # Moving pattern with fresh grain in every frame, so x264 has to work for its bitrate; FLV, as

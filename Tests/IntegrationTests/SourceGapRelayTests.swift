@@ -45,13 +45,15 @@ struct SourceGapRelayTests {
         }
         // During the outage the picture stands still and the audio is silent; afterwards
         // the moving pattern and the tone are back.
-        let stills = try detected(recording, filter: "freezedetect=d=3", event: "freeze", stream: "v")
+        // x264 keeps refining a repeated picture for a while (its first copies still differ
+        // slightly), so the still is judged with a tolerance above coding noise (-50 dB).
+        let stills = try detected(recording, filter: "freezedetect=n=-50dB:d=3", event: "freeze", stream: "v")
         let silences = try detected(recording, filter: "silencedetect=n=-60dB:d=3", event: "silence", stream: "a")
         #expect(stills.count == 1 && silences.count == 1, "still pictures \(stills), silences \(silences)")
         if let still = stills.first, let silence = silences.first {
             #expect(still.duration >= 7 && still.duration < 16, "still picture \(still)")
             #expect(silence.duration >= 7 && silence.duration < 16, "silence \(silence)")
-            #expect(abs(silence.start - still.start) < 1.5, "silence \(silence) vs still picture \(still)")
+            #expect(abs(silence.start - still.start) < 2.5, "silence \(silence) vs still picture \(still)")
             let end = try decodeTimes(recording, kind: "a").last ?? 0
             #expect(silence.end < end - 3 && still.end < end - 3, "no real content after the gap")
             if profile == "passthrough" {

@@ -38,6 +38,32 @@ struct WorkerCrashTests {
         """
     }
 
+    /// SIGKILLs `victim` (the worker of `channel`) and times how long until a new worker
+    /// runs and until nginx sees a new publish; then checks HLS keeps coming.
+    static func killAndTimeRepublish(_ victim: Int32, _ channel: String, _ gateway: Gateway, _ nginx: Nginx) async throws
+        -> (respawn: Duration, republish: Duration)
+    {
+        let sessions = nginx.publishSessions(channel).count
+        kill(victim, SIGKILL)
+        let killedAt = ContinuousClock.now
+        let respawned = await eventually(timeout: .seconds(5), every: .milliseconds(10)) {
+            worker(gateway, channel).map { $0 != victim } == true
+        }
+        let respawn = ContinuousClock.now - killedAt
+        try #require(respawned, "no new worker for \(channel); log:\n\(gateway.log)")
+        let republished = await eventually(timeout: .seconds(5), every: .milliseconds(20)) {
+            nginx.publishSessions(channel).count > sessions
+        }
+        let republish = ContinuousClock.now - killedAt
+        try #require(republished, "\(channel) not published again; log:\n\(gateway.log)")
+        print("\(channel): worker SIGKILL → new worker after \(respawn), republished at nginx after \(republish)")
+        // HLS keeps coming (nginx starts a new segment sequence for the new session).
+        let segments = nginx.segments(channel).count
+        let flowing = await eventually(timeout: .seconds(8)) { nginx.segments(channel).count >= segments + 3 }
+        #expect(flowing, "no new HLS segments for \(channel) after the restart")
+        return (respawn, republish)
+    }
+
     /// Which worker runs `channel` (its command line names the relay as `route/channel`).
     static func worker(_ gateway: Gateway, _ channel: String) -> Int32? {
         gateway.workers.first { $0.cmdline.contains("/\(channel)") }?.pid
@@ -62,23 +88,9 @@ struct WorkerCrashTests {
         // Kill 1: the output is published again within a second.
         var victim = try #require(Self.worker(gateway, "seller_1"))
         var sessionsAtKill = nginx.publishSessions("seller_1").count
-        kill(victim, SIGKILL)
-        let killedAt = ContinuousClock.now
-        let respawned = await eventually(timeout: .seconds(5), every: .milliseconds(10)) {
-            Self.worker(gateway, "seller_1").map { $0 != victim } == true
-        }
-        let respawnTime = ContinuousClock.now - killedAt
-        #expect(respawned && respawnTime < .milliseconds(500), "new worker after \(respawnTime)")
-        let republished = await eventually(timeout: .seconds(5), every: .milliseconds(20)) {
-            nginx.publishSessions("seller_1").count > sessionsAtKill
-        }
-        let republishTime = ContinuousClock.now - killedAt
-        print("worker SIGKILL: new worker after \(respawnTime), republished at nginx after \(republishTime)")
-        #expect(republished && republishTime < .seconds(1), "republished after \(republishTime); log:\n\(gateway.log)")
-        // HLS keeps coming, with at most one discontinuity where the new session starts.
-        let segmentsAfterKill = nginx.segments("seller_1").count
-        let flowing = await eventually(timeout: .seconds(8)) { nginx.segments("seller_1").count >= segmentsAfterKill + 3 }
-        #expect(flowing, "no new HLS segments after the restart")
+        let (respawnTime, republishTime) = try await Self.killAndTimeRepublish(victim, "seller_1", gateway, nginx)
+        #expect(respawnTime < .milliseconds(500), "new worker after \(respawnTime)")
+        #expect(republishTime < .seconds(1), "republished after \(republishTime); log:\n\(gateway.log)")
         let playlist = (try? String(contentsOfFile: nginx.playlistPath("seller_1"), encoding: .utf8)) ?? ""
         // nginx marks the first segment of a stream too; only the ones after it are breaks.
         let afterFirst = playlist.components(separatedBy: ".ts").dropFirst().joined()
@@ -156,17 +168,7 @@ struct WorkerCrashTests {
         try #require(up, "log:\n\(gateway.log)")
 
         let victim = try #require(Self.worker(gateway, "out"))
-        let sessions = nginx.publishSessions("out").count
-        kill(victim, SIGKILL)
-        let killedAt = ContinuousClock.now
-        let republished = await eventually(timeout: .seconds(5), every: .milliseconds(20)) {
-            nginx.publishSessions("out").count > sessions
-        }
-        let republishTime = ContinuousClock.now - killedAt
-        print("pulled seller: worker SIGKILL → republished at nginx after \(republishTime)")
-        #expect(republished && republishTime < .milliseconds(1500), "republished after \(republishTime); log:\n\(gateway.log)")
-        let segments = nginx.segments("out").count
-        let flowing = await eventually(timeout: .seconds(8)) { nginx.segments("out").count >= segments + 3 }
-        #expect(flowing, "no new HLS segments after the restart")
+        let (_, republishTime) = try await Self.killAndTimeRepublish(victim, "out", gateway, nginx)
+        #expect(republishTime < .milliseconds(1500), "republished after \(republishTime); log:\n\(gateway.log)")
     }
 }
