@@ -26,6 +26,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -54,6 +56,29 @@ let package = Package(
         .target(
             name: "MediaEngine",
             dependencies: ["RelayCore", "CFFmpeg", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The RTMP wire protocol on NIOCore: handshake, chunk stream, AMF0, the server session.
+        // Knows nothing about relays or routes.
+        .target(
+            name: "RTMPProtocol",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The gateway's RTMP ingest server: one listener, publishers matched to relays by
+        // app and key, their media handed to each relay's worker (`IngestDirectory`).
+        .target(
+            name: "RTMPIngest",
+            dependencies: [
+                "RelayCore", "RTMPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Relay pipelines, worker processes and their supervisor.
@@ -88,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "relaygate",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine", "ControlAPI",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine", "ControlAPI", "RTMPIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -98,7 +123,10 @@ let package = Package(
         ),
 
         // Real peers for tests: nginx-rtmp, ffmpeg publishers, ffprobe, process helpers.
-        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelayConfigTests",

@@ -11,6 +11,9 @@ public protocol SourcePlugin: SendableMetatype {
     static var producesRawMedia: Bool { get }
     /// Reads this plugin's keys; report problems through `reader.diagnostics`.
     static func decodeOptions(_ reader: inout MappingReader) -> Options?
+    /// For a source that publishers push to through the gateway's ingest server: the app and
+    /// key to accept them on. Default: nil (the source reads by itself).
+    static func ingestEndpoint(options: Options) -> IngestEndpoint?
     static func makeSource(options: Options, context: StageContext) throws -> any MediaSource
 }
 
@@ -33,6 +36,7 @@ public protocol SinkPlugin: SendableMetatype {
 
 extension SourcePlugin {
     public static var producesRawMedia: Bool { false }
+    public static func ingestEndpoint(options: Options) -> IngestEndpoint? { nil }
 }
 
 extension TranscoderPlugin {

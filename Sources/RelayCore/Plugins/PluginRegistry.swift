@@ -6,6 +6,8 @@ public struct PluginRegistry: Sendable {
     struct Entry<Stage>: Sendable {
         /// `producesRawMedia` for sources, `acceptsRawMedia` for transcoders, unused for sinks.
         var handlesRawMedia = false
+        /// Sources only: the ingest endpoint its options ask for (see `SourcePlugin`).
+        var ingest: @Sendable (String) -> IngestEndpoint? = { _ in nil }
         let decode: @Sendable (inout MappingReader) -> String?
         let make: @Sendable (String, StageContext) throws -> Stage
     }
@@ -22,6 +24,13 @@ public struct PluginRegistry: Sendable {
 
     /// Whether source `type` emits raw frames that must be encoded (see `SourcePlugin`).
     public func sourceProducesRawMedia(_ type: String) -> Bool { sources[type]?.handlesRawMedia ?? false }
+
+    /// The ingest endpoint a configured source asks for; nil for sources that read by
+    /// themselves (and for options that do not decode, which `decode` never produces).
+    public func ingestEndpoint(for config: PluginConfig) -> IngestEndpoint? {
+        guard config.kind == .source else { return nil }
+        return sources[config.type]?.ingest(config.options)
+    }
 
     /// Whether transcoder `type` can encode raw frames (see `TranscoderPlugin`).
     public func transcoderAcceptsRawMedia(_ type: String) -> Bool { transcoders[type]?.handlesRawMedia ?? true }
@@ -90,6 +99,7 @@ public struct PluginRegistry: Sendable {
     private static func entry<P: SourcePlugin>(_ plugin: P.Type) -> Entry<any MediaSource> {
         Entry(
             handlesRawMedia: P.producesRawMedia,
+            ingest: { json in (try? decodeJSON(P.Options.self, json)).flatMap(P.ingestEndpoint(options:)) },
             decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
             make: { json, context in try P.makeSource(options: decodeJSON(P.Options.self, json), context: context) })
     }

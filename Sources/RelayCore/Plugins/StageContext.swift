@@ -15,6 +15,9 @@ public struct StageContext: Sendable {
     public var useBackup = false
     /// The route's `slate_image` (a file path): what transcoders show while the source is away.
     public var slateImage: String?
+    /// For a source that is pushed to (`SourcePlugin.ingestEndpoint`): its publish URL and
+    /// the feed its publishers' media arrives on. Nil for every other source.
+    public var ingest: IngestAssignment?
 
     public init(
         route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal,
