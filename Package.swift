@@ -128,6 +128,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        // The RTMP codec with EmbeddedChannel and byte fixtures, and its fuzz run.
+        .testTarget(
+            name: "RTMPProtocolTests",
+            dependencies: [
+                "RTMPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RelayConfigTests",
             dependencies: [
