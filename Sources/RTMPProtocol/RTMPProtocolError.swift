@@ -10,6 +10,18 @@ package enum RTMPProtocolError: Error, Hashable, CustomStringConvertible {
     case amf0NestingTooDeep(limit: Int)
     /// A message whose AMF0 values end part-way through one.
     case truncatedAMF0
+    /// A chunk of type 1, 2 or 3 on a chunk stream that has had no type 0 header.
+    case chunkWithoutPreviousHeader(chunkStreamID: UInt32)
+    /// More distinct chunk streams than the limit.
+    case tooManyChunkStreams(limit: Int)
+    /// A message header declaring a message longer than the limit.
+    case messageTooLong(length: Int, limit: Int)
+    /// Partly received messages holding more bytes, together, than the limit.
+    case partialMessagesTooLarge(limit: Int)
+    /// A Set Chunk Size of zero or above the limit.
+    case invalidChunkSize(Int, limit: Int)
+    /// A message too short for its type, or whose fields make no sense for it.
+    case malformedMessage(type: RTMPMessageType)
 
     package var description: String {
         switch self {
@@ -19,6 +31,18 @@ package enum RTMPProtocolError: Error, Hashable, CustomStringConvertible {
             "AMF0 values nested deeper than \(limit) levels"
         case .truncatedAMF0:
             "AMF0 value cut off before its end"
+        case .chunkWithoutPreviousHeader(let chunkStreamID):
+            "chunk on chunk stream \(chunkStreamID) refers to a previous header it never had"
+        case .tooManyChunkStreams(let limit):
+            "more than \(limit) chunk streams"
+        case .messageTooLong(let length, let limit):
+            "message of \(length) bytes exceeds the limit of \(limit)"
+        case .partialMessagesTooLarge(let limit):
+            "partly received messages exceed \(limit) bytes together"
+        case .invalidChunkSize(let size, let limit):
+            "chunk size \(size) outside 1...\(limit)"
+        case .malformedMessage(let type):
+            "malformed message of type \(type)"
         }
     }
 }
