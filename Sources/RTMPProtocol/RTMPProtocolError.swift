@@ -3,6 +3,8 @@
 /// Messages describe the violation in terms of the protocol (markers, lengths, limits),
 /// never with payload bytes or stream names, so they can be logged as they are.
 package enum RTMPProtocolError: Error, Hashable, CustomStringConvertible {
+    /// A C0 other than 3 (6 would ask for RTMPE encryption, which is not offered).
+    case unsupportedHandshakeVersion(UInt8)
     /// An AMF0 type marker that RTMP peers do not use, or that may not appear here (an
     /// object end outside an object, a reference, the switch to AMF3).
     case unsupportedAMF0Marker(UInt8)
@@ -25,6 +27,8 @@ package enum RTMPProtocolError: Error, Hashable, CustomStringConvertible {
 
     package var description: String {
         switch self {
+        case .unsupportedHandshakeVersion(let version):
+            "unsupported RTMP handshake version \(version)"
         case .unsupportedAMF0Marker(let marker):
             "unsupported AMF0 marker 0x\(String(marker, radix: 16))"
         case .amf0NestingTooDeep(let limit):
