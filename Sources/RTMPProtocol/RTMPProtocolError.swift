@@ -22,6 +22,10 @@ package enum RTMPProtocolError: Error, Hashable, CustomStringConvertible {
     case partialMessagesTooLarge(limit: Int)
     /// A Set Chunk Size of zero or above the limit.
     case invalidChunkSize(Int, limit: Int)
+    /// A command other than `connect` as the first one.
+    case commandBeforeConnect
+    /// A second `connect` on one connection.
+    case repeatedConnect
     /// A message too short for its type, or whose fields make no sense for it.
     case malformedMessage(type: RTMPMessageType)
 
@@ -45,6 +49,10 @@ package enum RTMPProtocolError: Error, Hashable, CustomStringConvertible {
             "partly received messages exceed \(limit) bytes together"
         case .invalidChunkSize(let size, let limit):
             "chunk size \(size) outside 1...\(limit)"
+        case .commandBeforeConnect:
+            "command before connect"
+        case .repeatedConnect:
+            "second connect on one connection"
         case .malformedMessage(let type):
             "malformed message of type \(type)"
         }
