@@ -10,6 +10,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
     ("TestSource", ["RelayCore"]),
     ("RawPipeSource", ["RelayCore"]),
+    ("RTMPSource", ["RelayCore", "RTMPProtocol"]),
 ]
 
 let swiftSettings: [SwiftSetting] = [
