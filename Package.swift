@@ -163,6 +163,10 @@ let package = Package(
             name: "RawPipeSourceTests", dependencies: ["RawPipeSource", "RelayCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "RTMPSourceTests", dependencies: ["RTMPSource", "RTMPProtocol", "RelayCore", "MediaEngine", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         // RelayStore against a private real PostgreSQL per test.
         .testTarget(
             name: "RelayStoreTests",
