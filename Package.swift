@@ -10,6 +10,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
     ("TestSource", ["RelayCore"]),
     ("RawPipeSource", ["RelayCore"]),
+    ("RTMPSource", ["RelayCore", "RTMPProtocol"]),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -160,6 +161,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RawPipeSourceTests", dependencies: ["RawPipeSource", "RelayCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RTMPSourceTests", dependencies: ["RTMPSource", "RTMPProtocol", "RelayCore", "MediaEngine", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // RelayStore against a private real PostgreSQL per test.

@@ -3,6 +3,7 @@ import PassthroughTranscoder
 import PullSource
 import RawPipeSource
 import RTMPSink
+import RTMPSource
 import TestSource
 import RelayCore
 
@@ -14,6 +15,7 @@ enum CompiledPlugins {
             PullSourcePlugin.self,
             TestSourcePlugin.self,
             RawPipeSourcePlugin.self,
+            RTMPSourcePlugin.self,
         ],
         transcoders: [
             PassthroughPlugin.self,

@@ -1,0 +1,54 @@
+import Foundation
+import RelayCore
+
+/// The relay's end of the ingest server, in memory: a test double of `IngestFeed` that tests
+/// fill with messages (from any thread) and close.
+final class MemoryFeed: IngestFeed, @unchecked Sendable {
+    // @unchecked: every stored property is only touched with `condition` locked.
+    struct Closed: Error, CustomStringConvertible {
+        var description: String { "socket closed" }
+    }
+
+    private let condition = NSCondition()
+    private var queue: [IngestMessage] = []
+    private var head = 0
+    private var closed = false
+
+    init(_ messages: [IngestMessage] = []) {
+        queue = messages
+    }
+
+    func push(_ messages: [IngestMessage]) {
+        condition.lock()
+        queue.append(contentsOf: messages)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Messages not read yet.
+    var pending: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count - head
+    }
+
+    func next(timeout: Duration) throws -> IngestMessage? {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: timeout.seconds)
+        while head == queue.count, !closed, condition.wait(until: deadline) {}
+        if head < queue.count {
+            head += 1
+            return queue[head - 1]
+        }
+        if closed { throw Closed() }
+        return nil
+    }
+}
