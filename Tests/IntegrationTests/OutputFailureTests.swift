@@ -131,14 +131,7 @@ struct OutputFailureTests {
     }
 
     @Test func aRefusedStreamKeyFailsFastWithTheKeyMasked() async throws {
-        // nginx asks its own HTTP server whether a publish may start; only `goodkey` may.
-        let nginx = try await Nginx(
-            rtmpApplications: """
-                application guarded { live on; record off; notify_method get; on_publish http://127.0.0.1:@HTTP_PORT@/auth; }
-                """,
-            httpLocations: """
-                location = /auth { if ($arg_name != "goodkey") { return 403; } return 204; }
-                """)
+        let nginx = try await Nginx.guarded(allowing: "goodkey")
         let (publisher, logs) = try await Self.seller(on: nginx)
         defer { publisher.signal(SIGKILL); _ = logs }
         let platforms = """

@@ -85,6 +85,19 @@ public final class Nginx: @unchecked Sendable {
         child.process.waitUntilExit()
     }
 
+    /// An nginx with one more application, `guarded` (live, no HLS), where nginx asks its own
+    /// HTTP server whether a publish may start (`on_publish`): only stream name `key` may,
+    /// every other name gets HTTP 403.
+    public static func guarded(allowing key: String) async throws -> Nginx {
+        try await Nginx(
+            rtmpApplications: """
+                application guarded { live on; record off; notify_method get; on_publish http://127.0.0.1:@HTTP_PORT@/auth; }
+                """,
+            httpLocations: """
+                location = /auth { if ($arg_name != "\(key)") { return 403; } return 204; }
+                """)
+    }
+
     public func publishURL(_ app: String, _ name: String) -> String { "rtmp://127.0.0.1:\(rtmpPort)/\(app)/\(name)" }
     public func playlistURL(_ name: String) -> String { "http://127.0.0.1:\(httpPort)/hls/\(name).m3u8" }
     public func playlistPath(_ name: String) -> String { "\(prefix.path)/hls/\(name).m3u8" }

@@ -1,0 +1,439 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The RTMP test publisher against third-party servers (nginx-rtmp, and ffmpeg's listen mode):
+/// before it judges relaygate's ingest server, it has to be right where others are the judge.
+/// nginx's HLS, its /stat page and its log, and ffprobe say whether what it sent arrived.
+@Suite(.serialized)
+struct RTMPTestPublisherTests {
+    /// A 4 s 640x360 25 fps H.264 + AAC FLV from the ffmpeg CLI, made once for the suite.
+    static let clip = Result { () throws -> (TempDirectory, RTMPTestPublisherFLV) in
+        let directory = try TempDirectory("flv")
+        try FFmpeg.generate(directory.file("clip.flv"), seconds: 4)
+        return (directory, try RTMPTestPublisherFLV(path: directory.file("clip.flv")))
+    }
+
+    static func flv() throws -> RTMPTestPublisherFLV { try clip.get().1 }
+
+    /// Publishes with `publisher`; throws unless the server answers `NetStream.Publish.Start`.
+    static func start(_ publisher: RTMPTestPublisher) throws {
+        let outcome = try publisher.publish()
+        guard outcome == .started else { throw TestFailure("publish to \(publisher.url): \(outcome); \(publisher.replies)") }
+    }
+
+    /// A publisher that has started to publish `url` (its blocking calls made on a thread of their own).
+    static func startedPublisher(_ url: String) async throws -> RTMPTestPublisher {
+        let publisher = try RTMPTestPublisher(url)
+        try await RTMPTestPublisherThread.run { try start(publisher) }
+        return publisher
+    }
+
+    /// Publishes the whole clip to `url` on a thread of its own and unpublishes; the
+    /// publisher is returned for what it recorded.
+    static func publishClip(
+        to url: String, options: RTMPTestPublisherOptions = .init(), media: RTMPTestPublisherMediaOptions = .init(realTime: false)
+    ) async throws -> RTMPTestPublisher {
+        let flv = try flv()
+        return try await RTMPTestPublisherThread.run {
+            let publisher = try RTMPTestPublisher(url, options: options)
+            try start(publisher)
+            try publisher.send(flv, media)
+            try publisher.unpublish()
+            return publisher
+        }
+    }
+
+    /// What a viewer of nginx's HLS for `name` gets: H.264 640x360 and AAC 48 kHz, every
+    /// video frame the publisher sent, on a timeline `videoSpan` seconds long (by default
+    /// that of the frames at 25 fps) with no gap over `maxGap` seconds.
+    static func expectHLS(
+        of nginx: Nginx, _ name: String, from publisher: RTMPTestPublisher, videoSpan: Double? = nil, maxGap: Double = 0.1
+    ) async throws {
+        let recording = try await nginx.recording(name)
+        let streams = try FFprobe.streams(recording)
+        let video = try #require(streams.first { $0.codecType == "video" }, "\(streams)")
+        let audio = try #require(streams.first { $0.codecType == "audio" }, "\(streams)")
+        #expect(video.codecName == "h264" && video.width == 640 && video.height == 360, "\(video)")
+        #expect(audio.codecName == "aac" && audio.sampleRate == 48000, "\(audio)")
+
+        let sent = publisher.sent
+        let videoTimes = try FFprobe.packets(recording, kind: "video").map(\.time).sorted()
+        let audioCount = try FFprobe.packets(recording, kind: "audio").count
+        #expect(sent.videoFrames == videoTimes.count, "video: sent \(sent.videoFrames), HLS \(videoTimes.count)")
+        // nginx's HLS drops the last AAC frames it buffered when the stream ends: the ffmpeg CLI
+        // publishing this clip gets 187 of its 189 into the HLS too.
+        #expect(
+            (sent.audioFrames - 3...sent.audioFrames).contains(audioCount), "audio: sent \(sent.audioFrames), HLS \(audioCount)")
+        let span = (videoTimes.last ?? 0) - (videoTimes.first ?? 0)
+        let expected = videoSpan ?? Double(sent.videoFrames - 1) / 25
+        #expect(abs(span - expected) < 0.2, "video spans \(span) s, the clip \(expected) s")
+        let gap = zip(videoTimes, videoTimes.dropFirst()).map { $1 - $0 }.max() ?? 99
+        #expect(gap < maxGap, "largest gap between video frames \(gap) s")
+    }
+
+    /// The error `body` throws when run on a thread of its own, nil if it succeeds.
+    static func failure(of body: @escaping @Sendable () throws -> Void) async throws -> RTMPTestPublisherError? {
+        try await RTMPTestPublisherThread.run { () -> RTMPTestPublisherError? in
+            do {
+                try body()
+                return nil
+            } catch let error as RTMPTestPublisherError {
+                return error
+            }
+        }
+    }
+
+    /// The frame rate nginx's /stat shows for stream `name`: it comes from `onMetaData` only
+    /// (size and codec come from the sequence headers), so it tells whether metadata arrived.
+    static func statFrameRate(_ nginx: Nginx, _ name: String) -> Int? {
+        let xml = nginx.stat()
+        guard let stream = xml.range(of: "<name>\(name)</name>"),
+            let open = xml.range(of: "<frame_rate>", range: stream.upperBound..<xml.endIndex),
+            let close = xml.range(of: "</frame_rate>", range: open.upperBound..<xml.endIndex)
+        else { return nil }
+        return Int(xml[open.upperBound..<close.lowerBound])
+    }
+
+    // MARK: Publishing to nginx-rtmp
+
+    @Test(arguments: [128, 4096, 60000])
+    func nginxMakesHLSOfTheClipAtEachChunkSize(chunkSize: Int) async throws {
+        let nginx = try await Nginx()
+        // nginx answers a C1 without version bytes with the old handshake, whose S2 echoes C1.
+        let publisher = try await Self.publishClip(
+            to: nginx.publishURL("live", "cs\(chunkSize)"), options: .init(requireEchoedS2: true, chunkSize: chunkSize))
+
+        #expect(
+            publisher.statuses.map(\.code) == ["NetStream.Publish.Start", "NetStream.Unpublish.Success"], "\(publisher.replies)")
+        #expect(publisher.replies.first?.code == "NetConnection.Connect.Success")
+        #expect(publisher.serverChunkSize == 4096 && publisher.serverWindowAcknowledgementSize == 5_000_000)
+        #expect(!publisher.serverClosed)
+        #expect(nginx.publishSessions("cs\(chunkSize)").map(\.clean) == [true], "nginx saw deleteStream before the disconnect")
+        #expect(publisher.sent.videoFrames == (try Self.flv().videoFrameCount))
+        try await Self.expectHLS(of: nginx, "cs\(chunkSize)", from: publisher)
+    }
+
+    @Test func theDigestHandshakeVerifiesAgainstNginxAndTheClipGoesAtRealTimePace() async throws {
+        let nginx = try await Nginx()
+        let started = ContinuousClock.now
+        let publisher = try await Self.publishClip(
+            to: nginx.publishURL("live", "digest"), options: .init(handshake: .digest, chunkSize: 4096),
+            media: .init(realTime: true))
+        let elapsed = ContinuousClock.now - started
+        // The clip's last frame is due 4 s after its first.
+        #expect(elapsed > .milliseconds(3900) && elapsed < .seconds(8), "\(elapsed)")
+        #expect(publisher.statuses.first?.code == "NetStream.Publish.Start")
+        try await Self.expectHLS(of: nginx, "digest", from: publisher)
+    }
+
+    @Test(arguments: [
+        RTMPTestPublisherMediaOptions.Metadata.first, .late(afterSeconds: 2), .never,
+    ])
+    func metadataFirstLateOrNever(metadata: RTMPTestPublisherMediaOptions.Metadata) async throws {
+        let nginx = try await Nginx()
+        let publisher = try await Self.startedPublisher(nginx.publishURL("live", "meta"))
+        let run = publisher.startSending(try Self.flv(), .init(metadata: metadata))
+        try await Task.sleep(for: .seconds(1))
+        let rateAt1s = Self.statFrameRate(nginx, "meta")
+        try await Task.sleep(for: .seconds(2))
+        let rateAt3s = Self.statFrameRate(nginx, "meta")
+        try await run.finish(timeout: .seconds(10))
+        try await RTMPTestPublisherThread.run { try publisher.unpublish() }
+
+        switch metadata {
+        case .first:
+            #expect(rateAt1s == 25 && rateAt3s == 25, "\(String(describing: rateAt1s)) \(String(describing: rateAt3s))")
+            #expect(publisher.sent.dataMessages == 1)
+        case .late:
+            #expect(rateAt1s == 0 && rateAt3s == 25, "\(String(describing: rateAt1s)) \(String(describing: rateAt3s))")
+            #expect(publisher.sent.dataMessages == 1)
+        case .never:
+            #expect(rateAt1s == 0 && rateAt3s == 0, "\(String(describing: rateAt1s)) \(String(describing: rateAt3s))")
+            #expect(publisher.sent.dataMessages == 0)
+        }
+        try await Self.expectHLS(of: nginx, "meta", from: publisher)
+    }
+
+    @Test(arguments: [RTMPTestPublisherMediaOptions.ChunkStreams.separate, .interleaved])
+    func audioAndVideoOnTwoChunkStreams(layout: RTMPTestPublisherMediaOptions.ChunkStreams) async throws {
+        let nginx = try await Nginx()
+        // 128-byte chunks: every video frame is many chunks, interleaved with audio's.
+        let publisher = try await Self.publishClip(
+            to: nginx.publishURL("live", "two"), options: .init(chunkSize: 128),
+            media: .init(realTime: false, chunkStreams: layout))
+        try await Self.expectHLS(of: nginx, "two", from: publisher)
+    }
+
+    @Test func timestampsThatWrapPast2To32StayOneTimelineInNginxsHLS() async throws {
+        let nginx = try await Nginx()
+        // 2 s before the wrap: the first half needs extended timestamps, the second does not.
+        let offset = UInt32.max - 1999
+        let publisher = try await Self.publishClip(
+            to: nginx.publishURL("live", "wrap"), options: .init(chunkSize: 4096),
+            media: .init(realTime: false, timestampOffset: offset, chunkStreams: .interleaved))
+        let sent = publisher.sent
+        #expect(sent.firstTimestamp == offset && sent.wrapped && sent.extendedTimestamps > 50, "\(sent)")
+        #expect((sent.lastTimestamp ?? 0) < 2100, "\(sent)")
+        // 2^32 ms is 45 × 2^33 ticks of 90 kHz, so MPEG-TS time runs on across the wrap.
+        try await Self.expectHLS(of: nginx, "wrap", from: publisher)
+    }
+
+    @Test func loopingKeepsTimestampsRisingAndSendsHeadersOnce() async throws {
+        let nginx = try await Nginx()
+        let flv = try Self.flv()
+        let publisher = try await Self.publishClip(to: nginx.publishURL("live", "loop"), media: .init(realTime: false, loops: 3))
+        let sent = publisher.sent
+        #expect(sent.videoFrames == 3 * flv.videoFrameCount && sent.audioFrames == 3 * flv.audioFrameCount, "\(sent)")
+        #expect(sent.sequenceHeaders == 2 && sent.dataMessages == 1 && sent.endsOfSequence == 1, "\(sent)")
+        // Each pass starts after the longer stream (audio) ends: about two video frames' pause.
+        let videoTimes = flv.tags.filter { $0.kind == .video && $0.isFrame }.map(\.timestamp)
+        let span = Double(2 * flv.loopDurationMilliseconds + videoTimes.max()! - videoTimes.min()!) / 1000
+        try await Self.expectHLS(of: nginx, "loop", from: publisher, videoSpan: span, maxGap: 0.15)
+    }
+
+    // MARK: What nginx answers
+
+    @Test func aPublishRefusedByOnPublishIsClosedWithoutAStatus() async throws {
+        let nginx = try await Nginx.guarded(allowing: "goodkey")
+        let publisher = try RTMPTestPublisher(nginx.publishURL("guarded", "badkey"))
+        let error = try await Self.failure { _ = try publisher.publish() }
+        // What nginx-rtmp 1.2 does when on_publish answers 403: no onStatus, it just closes.
+        #expect(error == .closedByServer(during: "onStatus after publish"), "\(String(describing: error))")
+        #expect(publisher.serverClosed)
+        #expect(publisher.statuses.isEmpty, "\(publisher.statuses)")
+        #expect(publisher.replies.map(\.command) == ["_result", "_result"], "connect and createStream were answered")
+        #expect(nginx.errorLog.contains("notify: publish"))
+
+        let allowed = try await Self.publishClip(to: nginx.publishURL("guarded", "goodkey"))
+        #expect(allowed.statuses.first?.code == "NetStream.Publish.Start")
+    }
+
+    @Test func aSecondPublisherOfTheSameNameIsToldBadName() async throws {
+        let nginx = try await Nginx()
+        let first = try await Self.startedPublisher(nginx.publishURL("live", "dup"))
+        let run = first.startSending(try Self.flv(), .init(loops: nil))
+        try await Task.sleep(for: .seconds(1))
+
+        let (second, outcome) = try await RTMPTestPublisherThread.run {
+            let second = try RTMPTestPublisher(nginx.publishURL("live", "dup"))
+            let outcome = try second.publish()
+            try second.listen(for: .seconds(1))
+            return (second, outcome)
+        }
+        #expect(outcome == .rejected(code: "NetStream.Publish.BadName", description: "Already publishing"))
+        #expect(second.statuses.last?.level == "error")
+        // nginx leaves the refused connection open; the first publisher carries on.
+        #expect(!second.serverClosed)
+        #expect(!run.isFinished && !first.serverClosed)
+        try await RTMPTestPublisherThread.run { second.disconnect() }
+
+        try await run.stop()
+        try await RTMPTestPublisherThread.run { try first.unpublish() }
+        #expect(first.sent.videoFrames > 25, "\(first.sent)")
+        #expect(nginx.publishSessions("dup").count == 2)
+    }
+
+    @Test func anIdlePublisherAnswersNginxsPingsAndAcknowledgesItsWindow() async throws {
+        // nginx pings a connection that has been quiet for 1 s and drops it if the ping is
+        // not answered within 1 s; it asks for an acknowledgement every 100 bytes.
+        let nginx = try await Nginx(rtmpApplications: "ping 1s; ping_timeout 1s; ack_window 100;")
+        let publisher = try await RTMPTestPublisherThread.run {
+            let publisher = try RTMPTestPublisher(nginx.publishURL("live", "idle"))
+            try Self.start(publisher)
+            try publisher.listen(for: .seconds(4))
+            return publisher
+        }
+        #expect(!publisher.serverClosed, "nginx: \(nginx.errorLog)")
+        #expect(publisher.pingsAnswered >= 2, "\(publisher.pingsAnswered)")
+        #expect(publisher.serverWindowAcknowledgementSize == 100 && publisher.acknowledgementsSent >= 1)
+        #expect(!nginx.errorLog.contains("ping: unresponded"))
+        try await RTMPTestPublisherThread.run { publisher.disconnect() }
+    }
+
+    @Test func anAbruptCloseAndACleanUnpublishAsNginxLogsThem() async throws {
+        let nginx = try await Nginx()
+        let (abruptStatuses, publisher) = try await RTMPTestPublisherThread.run {
+            let publisher = try RTMPTestPublisher(nginx.publishURL("live", "again"))
+            try Self.start(publisher)
+            try publisher.send(try Self.flv(), .init(realTime: false))
+            publisher.disconnect(abrupt: true)
+            let abruptStatuses = publisher.statuses.compactMap(\.code)
+            // The same publisher connects again once nginx has let go of the name.
+            try nginx.waitUntilPublishEnded("again")
+            try Self.start(publisher)
+            try publisher.send(try Self.flv(), .init(realTime: false))
+            try publisher.unpublish()
+            return (abruptStatuses, publisher)
+        }
+        try nginx.waitUntilPublishEnded("again")
+        #expect(nginx.publishSessions("again").map(\.clean) == [false, true], "deleteStream only before the second disconnect")
+        #expect(abruptStatuses == ["NetStream.Publish.Start"])
+        #expect(publisher.statuses.compactMap(\.code).suffix(2) == ["NetStream.Publish.Start", "NetStream.Unpublish.Success"])
+        #expect(publisher.sent.videoFrames == 2 * (try Self.flv().videoFrameCount))
+    }
+
+    // MARK: Handshake checks that must fail, against ffmpeg's RTMP server
+
+    /// `ffmpeg -listen 1` receiving one RTMP publish into `output` (FLV, stream copy).
+    static func ffmpegServer(port: Int, output: String, logs: TempDirectory) throws -> ChildProcess {
+        try ChildProcess(
+            "/usr/bin/ffmpeg",
+            [
+                "-hide_banner", "-nostdin", "-loglevel", "error", "-listen", "1", "-i", "rtmp://127.0.0.1:\(port)/app/key",
+                "-c", "copy", "-y", output,
+            ],
+            logDirectory: logs.path, name: "ffmpeg-server")
+    }
+
+    /// Connects once ffmpeg listens (a probe connection would use up its one accept).
+    static func connectWhenListening(_ publisher: RTMPTestPublisher) throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            do {
+                return try publisher.connect()
+            } catch RTMPTestPublisherError.socket(let why) where ContinuousClock.now < deadline {
+                _ = why
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+    }
+
+    @Test func theDigestHandshakeFailsAgainstAServerThatDoesNotSignS1() async throws {
+        let logs = try TempDirectory("ffmpeg-server")
+        let port = FreePort.next()
+        let server = try Self.ffmpegServer(port: port, output: logs.file("out.flv"), logs: logs)
+        defer { server.signal(SIGKILL) }
+        let publisher = try RTMPTestPublisher("rtmp://127.0.0.1:\(port)/app/key", options: .init(handshake: .digest))
+        let error = try await Self.failure { try Self.connectWhenListening(publisher) }
+        // ffmpeg's server answers with the simple handshake: random S1, S2 echoing C1.
+        guard case .handshakeFailed(let why) = error else {
+            Issue.record("expected a handshake failure, got \(String(describing: error))")
+            return
+        }
+        #expect(why.contains("S1 carries no digest"), "\(why)")
+    }
+
+    @Test func thePlainHandshakeWithAnEchoedS2PublishesToFFmpegsServer() async throws {
+        let logs = try TempDirectory("ffmpeg-server")
+        let port = FreePort.next()
+        let server = try Self.ffmpegServer(port: port, output: logs.file("out.flv"), logs: logs)
+        defer { server.signal(SIGKILL) }
+        let flv = try Self.flv()
+        let publisher = try await RTMPTestPublisherThread.run {
+            let publisher = try RTMPTestPublisher(
+                "rtmp://127.0.0.1:\(port)/app/key", options: .init(requireEchoedS2: true, chunkSize: 4096))
+            try Self.connectWhenListening(publisher)
+            try Self.start(publisher)
+            try publisher.send(flv, .init(realTime: false))
+            try publisher.unpublish()
+            return publisher
+        }
+        #expect(await server.wait(timeout: .seconds(10)) == 0, "ffmpeg: \(server.stderr)")
+        let streams = try FFprobe.streams(logs.file("out.flv"))
+        #expect(streams.map(\.codecName).sorted() == ["aac", "h264"], "\(streams)")
+        let video = streams.first { $0.codecType == "video" }
+        #expect(video?.width == 640 && video?.height == 360, "\(streams)")
+        let frames = try FFprobe.packets(logs.file("out.flv"), kind: "video").count
+        let audioFrames = try FFprobe.packets(logs.file("out.flv"), kind: "audio").count
+        let sent = publisher.sent
+        #expect(
+            frames == sent.videoFrames && audioFrames == sent.audioFrames, "ffmpeg wrote \(frames) + \(audioFrames) of \(sent)")
+    }
+
+    // MARK: Timeouts and raw connections
+
+    @Test func aServerThatNeverAnswersTimesOutInsteadOfHanging() async throws {
+        let silent = try SilentListener()
+        let started = ContinuousClock.now
+        let publisher = try RTMPTestPublisher("rtmp://127.0.0.1:\(silent.port)/live/x", options: .init(timeout: .seconds(1)))
+        let error = try await Self.failure { try publisher.connect() }
+        guard case .timeout(let what) = error else {
+            Issue.record("expected a timeout, got \(String(describing: error))")
+            return
+        }
+        #expect(what.contains("S0"), "\(what)")
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    @Test func aRawConnectionSeesNginxDropAMalformedHandshake() async throws {
+        let nginx = try await Nginx()
+        let closed = try await RTMPTestPublisherThread.run { () -> Bool in
+            let raw = try RTMPTestPublisherRawConnection(port: nginx.rtmpPort)
+            // Version 6 (RTMPE) is not what nginx speaks.
+            try raw.send([0x06] + [UInt8](repeating: 0, count: 1536))
+            return try raw.waitForClose(timeout: .seconds(3)) && raw.received.isEmpty
+        }
+        #expect(closed, "nginx: \(nginx.errorLog)")
+    }
+
+    @Test func aRawConnectionSendsAHandMadeConnectAndReadsNginxsAnswer() async throws {
+        let nginx = try await Nginx()
+        let (waited, messages) = try await RTMPTestPublisherThread.run { () -> (Bool, [RTMPTestPublisherMessage]) in
+            let raw = try RTMPTestPublisherRawConnection(port: nginx.rtmpPort)
+            try raw.handshake()
+            // connect(1, {app: "live"}) in AMF0, written out by hand.
+            var amf: [UInt8] = [0x02, 0x00, 0x07] + Array("connect".utf8)
+            amf += [0x00, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0]
+            amf += [0x03, 0x00, 0x03] + Array("app".utf8) + [0x02, 0x00, 0x04] + Array("live".utf8) + [0x00, 0x00, 0x09]
+            var writer = RTMPTestPublisherChunkWriter()
+            let bytes = writer.encode(
+                RTMPTestPublisherMessage(chunkStream: 3, type: RTMPTestPublisherMessage.amf0Command, payload: amf))
+            // First a truncated chunk: nginx waits for the rest rather than failing.
+            try raw.send(Array(bytes.prefix(20)))
+            let waited = try raw.read(for: .milliseconds(500)).isEmpty && !raw.serverClosed
+            try raw.send(Array(bytes.dropFirst(20)))
+            try raw.read(for: .seconds(1))
+            raw.close()
+            return (waited, try raw.messages())
+        }
+        #expect(waited, "nginx answered or closed after a truncated chunk")
+        #expect(
+            messages.contains {
+                $0.type == RTMPTestPublisherMessage.windowAcknowledgementSize && $0.payload == [0x00, 0x4C, 0x4B, 0x40]
+            })
+        #expect(messages.contains { $0.type == RTMPTestPublisherMessage.setChunkSize && $0.payload == [0, 0, 0x10, 0] })
+        let result = try #require(messages.last { $0.type == RTMPTestPublisherMessage.amf0Command })
+        #expect(String(decoding: result.payload, as: UTF8.self).contains("NetConnection.Connect.Success"))
+    }
+
+    @Test func theChunkReaderReadsWhatTheChunkWriterWrites() throws {
+        // Every header form: fmt 0–3, extended timestamps (also across fmt 3 continuations and
+        // the 2^32 wrap), one-, two- and three-byte chunk stream ids, an empty message, two chunk sizes.
+        let payload = (0..<1000).map { UInt8(truncatingIfNeeded: $0) }
+        let messages: [RTMPTestPublisherMessage] = [
+            .init(chunkStream: 4, type: 8, streamID: 1, timestamp: 0xFFFF_F000, payload: payload),
+            .init(chunkStream: 4, type: 8, streamID: 1, timestamp: 0xFFFF_F400, payload: payload),
+            .init(chunkStream: 4, type: 8, streamID: 1, timestamp: 0xFFFF_F800, payload: payload),
+            .init(chunkStream: 4, type: 8, streamID: 1, timestamp: 0xFFFF_FC00, payload: payload),
+            .init(chunkStream: 4, type: 8, streamID: 1, timestamp: 0x0000_0010, payload: Array(payload.prefix(10))),
+            .init(chunkStream: 100, type: 9, streamID: 1, timestamp: 0x0100_0000, payload: payload),
+            .init(chunkStream: 100, type: 9, streamID: 1, timestamp: 0x0100_0028, payload: payload),
+            .init(chunkStream: 100, type: 9, streamID: 1, timestamp: 0x0100_0050, payload: payload),
+            .init(chunkStream: 1000, type: 18, streamID: 2, timestamp: 5, payload: []),
+            .init(chunkStream: 4, type: 8, streamID: 1, timestamp: 3, payload: payload),
+        ]
+        var writer = RTMPTestPublisherChunkWriter(chunkSize: 128)
+        var bytes: [UInt8] = []
+        for message in messages { bytes += writer.encode(message) }
+        var reader = RTMPTestPublisherChunkReader()
+        var read: [RTMPTestPublisherMessage] = []
+        // Fed in odd-sized pieces, as TCP may deliver them.
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + 37)
+            reader.append(Array(bytes[offset..<end]))
+            offset = end
+            while let message = try reader.next() { read.append(message) }
+        }
+        #expect(read == messages)
+
+        var uncompressed = RTMPTestPublisherChunkWriter(chunkSize: 4096, compressHeaders: false)
+        var wide = RTMPTestPublisherChunkReader()
+        wide.chunkSize = 4096
+        wide.append(messages.flatMap { uncompressed.encode($0) })
+        var readWide: [RTMPTestPublisherMessage] = []
+        while let message = try wide.next() { readWide.append(message) }
+        #expect(readWide == messages)
+    }
+}
