@@ -13,6 +13,8 @@ public struct PreviousRelays: Sendable {
         public var sellerUID: String?
         /// A route's fixed channel (the config starts it) rather than an API request.
         public var fromConfig: Bool
+        /// The stream key the gateway made up for it, if its source is pushed to (migration 005).
+        public var ingestKey: String?
     }
 
     /// A `channels` row still 'active' that no desired `relays` row covers (state left by a
@@ -26,15 +28,26 @@ public struct PreviousRelays: Sendable {
     public var relays: [Relay]
     public var activeChannels: [ActiveChannel]
 
+    /// Whether migration 005 (`relays.ingest_key`) is applied.
+    static func hasIngestKeys(_ connection: PostgresConnection) throws(PostgresError) -> Bool {
+        try connection.execute(
+            """
+            SELECT count(*) AS n FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'relays' AND column_name = 'ingest_key'
+            """
+        ).value(0, "n") == "1"
+    }
+
     /// Blocking (libpq): call it from a thread of its own. Nil when migration 003 (the
     /// `relays` table) is not applied: there is nothing to resume from.
     public static func read(url: DatabaseURL, connectTimeout: Int = 5) throws(PostgresError) -> PreviousRelays? {
         let connection = try PostgresConnection(url: url, connectTimeout: connectTimeout)
         let present = try connection.execute("SELECT to_regclass('relays') IS NOT NULL AS present").value(0, "present")
         guard present == "t" else { return nil }
+        let ingestKey = try hasIngestKeys(connection) ? "ingest_key" : "NULL AS ingest_key"
         let relays = try connection.execute(
             """
-            SELECT channel, channel_id, route, requested_route, seller_uid, origin FROM relays
+            SELECT channel, channel_id, route, requested_route, seller_uid, origin, \(ingestKey) FROM relays
             WHERE desired ORDER BY channel
             """)
         let channels = try connection.execute(
@@ -52,7 +65,8 @@ public struct PreviousRelays: Sendable {
                 Relay(
                     channel: relays.value(row, "channel") ?? "", channelID: relays.value(row, "channel_id").flatMap { Int64($0) },
                     route: relays.value(row, "route") ?? "", requestedRoute: relays.value(row, "requested_route"),
-                    sellerUID: relays.value(row, "seller_uid"), fromConfig: relays.value(row, "origin") == "config")
+                    sellerUID: relays.value(row, "seller_uid"), fromConfig: relays.value(row, "origin") == "config",
+                    ingestKey: relays.value(row, "ingest_key"))
             },
             activeChannels: channels.rows.indices.compactMap { row in
                 guard let id = channels.value(row, "id").flatMap({ Int64($0) }) else { return nil }

@@ -28,6 +28,8 @@ final class RecordWriter {
     private var warned: Set<String> = []
     private var standalone = false
     private var hasRelaysTable = false
+    /// Migration 005: `relays.ingest_key`.
+    private var hasIngestKeys = false
     private var hasOutputsTable = false
 
     init(logger: Logger) { self.logger = logger }
@@ -36,6 +38,7 @@ final class RecordWriter {
     func prepare(_ connection: PostgresConnection) throws(PostgresError) {
         knownChannels = []
         hasRelaysTable = try connection.execute("SELECT to_regclass('relays') IS NOT NULL AS present").value(0, "present") == "t"
+        hasIngestKeys = try PreviousRelays.hasIngestKeys(connection)
         hasOutputsTable =
             try connection.execute("SELECT to_regclass('relay_outputs') IS NOT NULL AS present").value(0, "present") == "t"
         let owned = try connection.execute(
@@ -65,19 +68,29 @@ final class RecordWriter {
                 try ended(record, status: "stopped", event: "stopped", state: .stopped, reason: reason, connection)
             case .failed(let reason):
                 try ended(record, status: "error", event: "failed", state: .failed, reason: reason, connection)
-            case .requested(let requestedRoute, let sellerUID, let fromConfig):
+            case .requested(let requestedRoute, let sellerUID, let fromConfig, let ingestKey):
                 guard hasRelaysTable else { return }
+                let parameters = [
+                    record.channel, record.channelID.map { String($0) }, record.route, requestedRoute, sellerUID,
+                    fromConfig ? "config" : "api", Self.timestamp(record.time),
+                ]
+                guard hasIngestKeys else {
+                    try connection.execute(
+                        """
+                        INSERT INTO relays (channel, channel_id, route, requested_route, seller_uid, origin, desired, updated_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, true, $7)
+                        ON CONFLICT (channel) DO UPDATE SET channel_id = $2, route = $3, requested_route = $4,
+                            seller_uid = $5, origin = $6, desired = true, updated_at = $7
+                        """, parameters: parameters)
+                    return
+                }
                 try connection.execute(
                     """
-                    INSERT INTO relays (channel, channel_id, route, requested_route, seller_uid, origin, desired, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, true, $7)
+                    INSERT INTO relays (channel, channel_id, route, requested_route, seller_uid, origin, desired, updated_at, ingest_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8)
                     ON CONFLICT (channel) DO UPDATE SET channel_id = $2, route = $3, requested_route = $4,
-                        seller_uid = $5, origin = $6, desired = true, updated_at = $7
-                    """,
-                    parameters: [
-                        record.channel, record.channelID.map { String($0) }, record.route, requestedRoute, sellerUID,
-                        fromConfig ? "config" : "api", Self.timestamp(record.time),
-                    ])
+                        seller_uid = $5, origin = $6, desired = true, updated_at = $7, ingest_key = $8
+                    """, parameters: parameters + [ingestKey])
             case .transition(let from, let to, let reason, let detail):
                 try event(record, "transition", from: from, to: to, reason: reason, detail: detail, connection)
             case .metrics(let bitrateKbps, _, let health, let outputs):

@@ -16,7 +16,9 @@ import Testing
         let recorder = RecorderTests.recorder(postgres)
         recorder.record(Self.record(.requested(requestedRoute: nil, sellerUID: nil, fromConfig: true), channel: "seller_1", id: 1))
         recorder.record(
-            Self.record(.requested(requestedRoute: "sellers", sellerUID: "uid-2", fromConfig: false), channel: "seller_2", id: 2))
+            Self.record(
+                .requested(requestedRoute: "sellers", sellerUID: "uid-2", fromConfig: false, ingestKey: "0f3c9a"),
+                channel: "seller_2", id: 2))
         recorder.record(Self.record(.requested(requestedRoute: nil, sellerUID: "uid-3", fromConfig: false), channel: "seller_3", id: 3))
         recorder.record(Self.record(.requested(requestedRoute: nil, sellerUID: "uid-4", fromConfig: false), channel: "seller_4", id: 4))
         for id: Int64 in 1...4 {
@@ -36,7 +38,9 @@ import Testing
         #expect(
             previous.relays == [
                 .init(channel: "seller_1", channelID: 1, route: "sellers", requestedRoute: nil, sellerUID: nil, fromConfig: true),
-                .init(channel: "seller_2", channelID: 2, route: "sellers", requestedRoute: "sellers", sellerUID: "uid-2", fromConfig: false),
+                .init(
+                    channel: "seller_2", channelID: 2, route: "sellers", requestedRoute: "sellers", sellerUID: "uid-2",
+                    fromConfig: false, ingestKey: "0f3c9a"),
             ])
         #expect(previous.activeChannels == [.init(id: 5, channel: "seller_5", route: "sellers")])
     }

@@ -59,7 +59,9 @@ import Testing
             ])
         let relays = try columns(postgres, "relays").map { $0.split(separator: "|").first.map(String.init) ?? "" }
         #expect(
-            relays == ["channel", "channel_id", "route", "requested_route", "seller_uid", "origin", "desired", "updated_at"])
+            relays == [
+                "channel", "channel_id", "route", "requested_route", "seller_uid", "origin", "desired", "updated_at", "ingest_key",
+            ])
     }
 
     @Test func upDownUpOnAnEmptyDatabase() async throws {
@@ -67,10 +69,13 @@ import Testing
         let connection = try PostgresConnection(url: DatabaseURL(postgres.url))
         let migrator = Migrator(connection: connection, migrations: try Migration.load(directory: repositoryMigrations))
 
-        #expect(try migrator.up().map(\.name) == ["add_relay_fields", "relay_events", "relays", "relay_outputs"])
+        #expect(
+            try migrator.up().map(\.name) == ["add_relay_fields", "relay_events", "relays", "relay_outputs", "relay_ingest_keys"])
         try Self.expectSeedSchema(postgres)
         #expect(try migrator.up().isEmpty)
 
+        #expect(try migrator.down()?.name == "relay_ingest_keys")
+        #expect(try Self.columns(postgres, "relays").allSatisfy { !$0.hasPrefix("ingest_key|") })
         #expect(try migrator.down()?.name == "relay_outputs")
         #expect(try !Self.exists(postgres, "relay_outputs"))
         #expect(try migrator.down()?.name == "relays")
@@ -86,7 +91,7 @@ import Testing
         #expect(try migrator.down() == nil)
         #expect(try postgres.psql("SELECT count(*) FROM schema_migrations") == "0")
 
-        #expect(try migrator.up().count == 4)
+        #expect(try migrator.up().count == 5)
         try Self.expectSeedSchema(postgres)
         // The minimal channels table: id serial primary key, name.
         #expect(try Self.columns(postgres, "channels").prefix(2) == ["id|integer||nextval('channels_id_seq'::regclass)", "name|text||"])
@@ -109,7 +114,7 @@ import Testing
         #expect(try postgres.psql("SELECT id, name, seller_id, stream_key_id FROM channels ORDER BY id") == rows)
         #expect(try postgres.psql("SELECT stream_mode FROM channels ORDER BY id") == "agora-only\nagora-only")
 
-        for _ in 1...4 { try migrator.down() }
+        for _ in 1...5 { try migrator.down() }
         // Only what up added is gone: the table, its rows, its own columns (stream_key_id was
         // there before and stays) are as they were.
         #expect(try Self.columns(postgres, "channels") == before)
@@ -125,16 +130,16 @@ import Testing
         let postgres = try await Postgres()
         let connection = try PostgresConnection(url: DatabaseURL(postgres.url))
         let migrator = Migrator(connection: connection, migrations: try Migration.load(directory: repositoryMigrations))
-        #expect(try migrator.status().map(\.appliedAt) == [nil, nil, nil, nil])
+        #expect(try migrator.status().map(\.appliedAt) == [nil, nil, nil, nil, nil])
         try migrator.up()
         try migrator.down()
         let status = try migrator.status()
-        #expect(status.map(\.version) == [1, 2, 3, 4])
-        #expect(status[2].appliedAt != nil)
-        #expect(status[3].appliedAt == nil)
+        #expect(status.map(\.version) == [1, 2, 3, 4, 5])
+        #expect(status[3].appliedAt != nil)
+        #expect(status[4].appliedAt == nil)
         #expect(
             try postgres.psql("SELECT version, name FROM schema_migrations ORDER BY version")
-                == "1|add_relay_fields\n2|relay_events\n3|relays")
+                == "1|add_relay_fields\n2|relay_events\n3|relays\n4|relay_outputs")
     }
 
     @Test func aFailingMigrationLeavesNothingBehind() async throws {

@@ -15,7 +15,9 @@ public struct RelayRecord: Sendable, Equatable {
         /// The relay is wanted on this channel (kept so a restarted gateway can resume it):
         /// `fromConfig` for a route's fixed channel, else started through the API with
         /// `requestedRoute` (nil: the first matching route) for seller `sellerUID`.
-        case requested(requestedRoute: String?, sellerUID: String?, fromConfig: Bool)
+        /// `ingestKey`: the stream key the gateway made up for it (a secret), so a restart
+        /// keeps it.
+        case requested(requestedRoute: String?, sellerUID: String?, fromConfig: Bool, ingestKey: String? = nil)
         /// A crash loop: the supervisor gave up restarting the relay (`reason` says why).
         case failed(reason: String)
     }

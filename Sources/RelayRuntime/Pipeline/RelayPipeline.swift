@@ -25,6 +25,8 @@ public final class RelayPipeline: Sendable {
     /// The stop signal of a source re-opened after a gap (it was opened with its own).
     let reopenedSourceStop = Mutex<StopSignal?>(nil)
     private let drainTimeout: Duration
+    /// The relay's ingest endpoint, for a source that publishers push to.
+    private let ingest: IngestAssignment?
     private let input = StageCounters()
     private let processing = ProcessingStatus()
     /// The source's own drop count, copied after each read (the source is not Sendable).
@@ -33,8 +35,12 @@ public final class RelayPipeline: Sendable {
     private let state = Mutex<(state: RelayState, lastError: String?, startedAt: ContinuousClock.Instant?)>(
         (.pending, nil, nil))
 
-    public init(spec: RelaySpec, registry: PluginRegistry, logger: Logger, drainTimeout: Duration = .seconds(5)) {
+    public init(
+        spec: RelaySpec, registry: PluginRegistry, logger: Logger, drainTimeout: Duration = .seconds(5),
+        ingest: IngestAssignment? = nil
+    ) {
         self.spec = spec
+        self.ingest = ingest
         self.registry = registry
         var logger = logger
         logger[metadataKey: "route"] = "\(spec.route)"
@@ -218,6 +224,7 @@ public final class RelayPipeline: Sendable {
             route: spec.route, channel: spec.channel, values: spec.values, logger: logger, stop: stop,
             processing: processing)
         context.slateImage = spec.slateImage
+        context.ingest = ingest
         return context
     }
 

@@ -64,11 +64,16 @@ struct RelayJournal {
 
     /// The relay is wanted (a new relay, or a failed one asked for again): kept so a
     /// restarted gateway knows what to resume.
-    func requested(_ spec: RelaySpec, origin: RelayOrigin) {
+    /// `ingestKey`: a stream key the gateway made up for the relay, kept with it.
+    func requested(_ spec: RelaySpec, origin: RelayOrigin, ingestKey: String? = nil) {
         var request: RelayRequest?
         if case .requested(let asked) = origin { request = asked }
         recorder.record(
-            record(spec, .requested(requestedRoute: request?.route, sellerUID: request?.sellerUID, fromConfig: request == nil)))
+            record(
+                spec,
+                .requested(
+                    requestedRoute: request?.route, sellerUID: request?.sellerUID, fromConfig: request == nil,
+                    ingestKey: ingestKey)))
     }
 
     /// A restart is scheduled: a transition to `starting` whose reason says which restart

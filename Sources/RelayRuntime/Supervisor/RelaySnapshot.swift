@@ -14,6 +14,14 @@ public struct RelaySnapshot: Sendable {
     public var pid: Int32?
     /// When this relay was started (a reload that changes it starts it anew).
     public var startedAt: Date
+    /// For a relay whose source is pushed to: where, and its publisher now.
+    public var ingest: Ingest?
+
+    public struct Ingest: Sendable {
+        /// `rtmp://host:port/app/key`: a secret (it holds the stream key).
+        public var url: String
+        public var status: IngestStatus
+    }
 
     public var key: RelayKey { RelayKey(spec) }
 }
@@ -27,6 +35,9 @@ public enum StartRefusal: Error, Sendable, Equatable {
     /// The channel's relay is still stopping; try again in a moment.
     case stopping
     case shuttingDown
+    /// The relay's source needs an ingest endpoint it cannot have (its key is taken, or no
+    /// ingest server runs).
+    case ingestUnavailable(String)
 }
 
 /// Why `RelaySupervisor.stop(channel:reason:)` refused.

@@ -35,6 +35,9 @@ public actor RelaySupervisor {
         var exitedGeneration = 0
         /// Why it was asked to stop, for the journal.
         var stopReason: String?
+        /// Its ingest endpoint, claimed at the ingest server, for a source that publishers
+        /// push to. Kept across restarts and unchanged reloads, so a publisher stays connected.
+        var ingest: IngestRegistration?
 
         /// Running or about to run again (a reload's replacement counts).
         var isLive: Bool { desired || replacement != nil }
@@ -44,6 +47,10 @@ public actor RelaySupervisor {
 
     private var settings: SupervisorSettings
     private let logger: Logger
+    /// Tells which relays' sources are pushed to (`SourcePlugin.ingestEndpoint`).
+    private let registry: PluginRegistry?
+    /// The ingest server those relays' publishers connect to.
+    private let ingest: (any IngestDirectory)?
     private var relays: [RelayKey: ManagedRelay] = [:]
     private var shuttingDown = false
     private var gauges = RelayGauges()
@@ -51,10 +58,16 @@ public actor RelaySupervisor {
     /// Where buyers watch a relay and which platform serves it (from the current config).
     private var playback: @Sendable (RelaySpec) -> (url: String?, platform: String?) = { _ in (nil, nil) }
 
-    /// `recorder` keeps what happens to relays (PostgreSQL, or nothing).
-    public init(settings: SupervisorSettings, logger: Logger, recorder: any RelayRecorder = DiscardingRecorder()) {
+    /// `recorder` keeps what happens to relays (PostgreSQL, or nothing). Relays whose source is
+    /// pushed to (per `registry`) get their endpoint at `ingest`.
+    public init(
+        settings: SupervisorSettings, logger: Logger, recorder: any RelayRecorder = DiscardingRecorder(),
+        registry: PluginRegistry? = nil, ingest: (any IngestDirectory)? = nil
+    ) {
         self.settings = settings
         self.logger = logger
+        self.registry = registry
+        self.ingest = ingest
         journal = RelayJournal(recorder: recorder)
     }
 
@@ -90,7 +103,9 @@ public actor RelaySupervisor {
             if let existing = relays[key] {
                 relays[key]?.origin = origin
                 // A static relay took over an API one on the same route (or back): say so.
-                if existing.origin != origin, existing.spec == spec, existing.desired { journal.requested(spec, origin: origin) }
+                if existing.origin != origin, existing.spec == spec, existing.desired {
+                    journal.requested(spec, origin: origin, ingestKey: generatedIngestKey(existing))
+                }
                 if existing.spec == spec, existing.desired {
                     changes.unchanged += 1
                     continue
@@ -103,8 +118,15 @@ public actor RelaySupervisor {
                 changes.restarted += 1
                 await replace(other, with: spec, origin: origin)
             } else if !shuttingDown {
-                insert(ManagedRelay(spec: spec, origin: origin))
+                var relay = ManagedRelay(spec: spec, origin: origin)
+                let claim = claimIngest(for: spec, keeping: nil)
+                if case .success(let registration) = claim { relay.ingest = registration }
+                insert(relay)
                 changes.started += 1
+                if case .failure(let error) = claim {
+                    giveUp(key, reason: error.message)
+                    continue
+                }
                 await spawn(key)
             }
         }
@@ -115,7 +137,13 @@ public actor RelaySupervisor {
     /// same channel gives back the running relay (`created` false). Every check and the
     /// insertion happen before the first suspension, so concurrent calls for one channel
     /// cannot both start a worker, and limits cannot be overshot.
-    public func start(_ spec: RelaySpec, origin: RelayOrigin, routeLimit: Int? = nil) async throws(StartRefusal) -> (
+    ///
+    /// A relay whose source is pushed to gets its endpoint at the ingest server before it
+    /// starts: `ingestKey` is the stream key to use when its source asks for a random one
+    /// (a relay resumed after a restart keeps its key); nil: a new random key.
+    public func start(
+        _ spec: RelaySpec, origin: RelayOrigin, routeLimit: Int? = nil, ingestKey: String? = nil
+    ) async throws(StartRefusal) -> (
         relay: RelaySnapshot, created: Bool
     ) {
         guard !shuttingDown else { throw .shuttingDown }
@@ -126,12 +154,16 @@ public actor RelaySupervisor {
             guard other.failure != nil, other.replacement == nil else { return (snapshot(otherKey, other), false) }
             // A relay that gave up after a crash loop: asking again is a fresh start.
             logger.notice("failed relay started again on request", metadata: meta(key))
+            switch claimIngest(for: spec, keeping: other.ingest, preferredKey: ingestKey) {
+            case .success(let registration): relays[key]?.ingest = registration
+            case .failure(let error): throw .ingestUnavailable(error.message)
+            }
             relays[key]?.failure = nil
             relays[key]?.tracker = RestartTracker()
             relays[key]?.stats = nil
             relays[key]?.startedAt = Date()
             // It keeps its origin: a static relay stays static, an API one keeps its request.
-            journal.requested(spec, origin: other.origin)
+            journal.requested(spec, origin: other.origin, ingestKey: relays[key].flatMap(generatedIngestKey))
             await spawn(key)
             return (relays[key].map { snapshot(key, $0) } ?? snapshot(otherKey, other), true)
         }
@@ -140,7 +172,12 @@ public actor RelaySupervisor {
         if let routeLimit, live.filter({ $0.liveSpec.route == spec.route }).count >= routeLimit {
             throw .limitReached(scope: spec.route, limit: routeLimit)
         }
-        insert(ManagedRelay(spec: spec, origin: origin))
+        var relay = ManagedRelay(spec: spec, origin: origin)
+        switch claimIngest(for: spec, keeping: nil, preferredKey: ingestKey) {
+        case .success(let registration): relay.ingest = registration
+        case .failure(let error): throw .ingestUnavailable(error.message)
+        }
+        insert(relay)
         let created = snapshot(key, relays[key]!)
         await spawn(key)
         return (relays[key].map { snapshot(key, $0) } ?? created, true)
@@ -169,7 +206,7 @@ public actor RelaySupervisor {
         if let worker = relay.worker {
             worker.send(.stop)
         } else if relay.replacement == nil {
-            relays[key] = nil
+            remove(key)
             journal.stopped(relay.spec, reason: reason)
         }
     }
@@ -223,7 +260,14 @@ public actor RelaySupervisor {
         let health = relay.stats.map { RelayHealth.assess($0, droppedBefore: relay.droppedBefore) } ?? .poor
         return RelaySnapshot(
             spec: relay.spec, origin: relay.origin, state: state, health: state == .active ? health : .poor,
-            stats: relay.stats, restarts: relay.restarts, pid: relay.worker?.pid, startedAt: relay.startedAt)
+            stats: relay.stats, restarts: relay.restarts, pid: relay.worker?.pid, startedAt: relay.startedAt,
+            ingest: relay.ingest.flatMap { registration in
+                ingest.flatMap { directory in
+                    directory.status(relay: registration.relay).map {
+                        RelaySnapshot.Ingest(url: "\(directory.publicURL)/\(registration.app)/\(registration.key)", status: $0)
+                    }
+                }
+            })
     }
 
     /// One log line per relay with its numbers.
@@ -262,15 +306,26 @@ public actor RelaySupervisor {
         relay.ended = nil
         let generation = relay.generation
         relays[key] = relay
+        let registration = relay.ingest
+        let ingestURL = registration.flatMap { registration in
+            ingest.map { "\($0.publicURL)/\(registration.app)/\(registration.key)" }
+        }
         do {
-            let worker = try await WorkerProcess.spawn(
+            let (worker, ingestFD) = try await WorkerProcess.spawn(
                 executable: settings.executable,
                 // `--relay` only labels the process for ps and /proc; the spec comes over the socket.
                 arguments: ["worker", "--supervisor-pid", "\(getpid())", "--relay", key.description],
+                ingest: ingestURL != nil,
                 onMessage: { message in Task { await self.received(message, from: key, generation: generation) } },
                 onExit: { exit in Task { await self.exited(key, generation: generation, exit: exit) } })
+            if let ingestFD, let registration {
+                // Before `start`: the directory replays the live publisher's headers first.
+                ingest?.attach(relay: registration.relay, descriptor: ingestFD)
+            }
             worker.send(
-                .start(spec: relay.spec, logLevel: settings.logLevel, drainTimeoutMs: settings.stopTimeout.milliseconds / 2))
+                .start(
+                    spec: relay.spec, logLevel: settings.logLevel, drainTimeoutMs: settings.stopTimeout.milliseconds / 2,
+                    ingestURL: ingestURL))
             guard let current = relays[key], current.generation == generation else {
                 // The relay was replaced or removed while this worker started: it is nobody's.
                 worker.send(.stop)
@@ -307,10 +362,17 @@ public actor RelaySupervisor {
         if next == key {
             fresh.generation = old.generation
         } else {
-            relays[key] = nil
+            remove(key)
             journal.stopped(old.spec, reason: "moved to route \(next.route)")
         }
+        // An unchanged endpoint is kept as it is: its publisher stays connected.
+        let claim = claimIngest(for: fresh.spec, keeping: next == key ? old.ingest : nil)
+        if case .success(let registration) = claim { fresh.ingest = registration }
         insert(fresh)
+        if case .failure(let error) = claim {
+            giveUp(next, reason: error.message)
+            return
+        }
         await spawn(next)
     }
 
@@ -333,15 +395,36 @@ public actor RelaySupervisor {
         relay.worker = nil
         relay.exitedGeneration = generation
         relays[key] = relay
+        if let registration = relay.ingest { ingest?.detach(relay: registration.relay) }
         if !relay.desired || shuttingDown {
             if relay.replacement != nil, !shuttingDown {
                 await replace(key)
             } else {
-                relays[key] = nil
+                remove(key)
                 journal.stopped(relay.spec, reason: relay.stopReason ?? "stopped")
                 SupervisorMetrics.relayStopped()
                 logger.info("relay stopped", metadata: meta(key, ["worker": "\(exit)"]))
             }
+            return
+        }
+        // A relay pushed to whose publisher left (for longer than the reconnect window, or
+        // at once without one) is no failure. From the config, it waits for the next
+        // publisher; started by request (a seller), it is over, as when any source is gone.
+        let publisherGone = relay.ended?.sourceGone == true || relay.ended?.kind == .finished
+        if relay.ingest != nil, publisherGone, relay.origin == .config {
+            logger.notice("relay's publisher is gone; waiting for the next one", metadata: meta(key))
+            relays[key]?.stats = RelayStats(state: .starting)
+            journal.observe(
+                relay.spec, stats: RelayStats(state: .starting), playback: playback(relay.spec),
+                reason: "publisher gone; waiting for the next one")
+            await spawn(key)
+            return
+        }
+        if relay.ingest != nil, relay.ended?.kind == .finished {
+            remove(key)
+            logger.notice("relay ended and is not restarted: its publisher left", metadata: meta(key))
+            journal.stopped(relay.spec, reason: "source-gone: the publisher left")
+            SupervisorMetrics.relayStopped()
             return
         }
         // The relay should be running and is not: say why, then start it again.
@@ -363,7 +446,7 @@ public actor RelaySupervisor {
         SupervisorMetrics.relayFailed()
         // The source stayed away for its whole reconnect window: the relay is over, not crashed.
         if relay.ended?.sourceGone == true {
-            relays[key] = nil
+            remove(key)
             logger.notice("relay ended and is not restarted: source-gone", metadata: meta(key))
             journal.stopped(relay.spec, reason: "source-gone: \(relay.ended?.message ?? "source not back in time")")
             SupervisorMetrics.relayStopped()
@@ -379,11 +462,7 @@ public actor RelaySupervisor {
         let policy = settings.restartPolicy(route: key.route)
         switch relays[key]?.tracker.failed(at: .now, policy: policy) {
         case .giveUp(let failures)?:
-            let reason = "crash loop: \(failures) failures in \(DurationText.format(policy.window)); last: \(why)"
-            relays[key]?.failure = reason
-            relays[key]?.stats?.lastError = reason
-            logger.error("relay failed; not restarting it: \(reason)", metadata: meta(key))
-            journal.failed(spec, reason: reason)
+            giveUp(key, reason: "crash loop: \(failures) failures in \(DurationText.format(policy.window)); last: \(why)")
         case .restart(let attempt, let delay)?:
             relays[key]?.restarts += 1
             SupervisorMetrics.relayRestarted()
@@ -396,10 +475,71 @@ public actor RelaySupervisor {
         }
     }
 
+    /// The relay stays `failed`, without a worker, until a start request or a reload that
+    /// changes it.
+    private func giveUp(_ key: RelayKey, reason: String) {
+        guard let spec = relays[key]?.spec else { return }
+        relays[key]?.failure = reason
+        relays[key]?.stats?.lastError = reason
+        logger.error("relay failed; not restarting it: \(reason)", metadata: meta(key))
+        journal.failed(spec, reason: reason)
+    }
+
+    /// Drops a relay from the table; its ingest endpoint goes with it (a publisher on it is
+    /// disconnected).
+    private func remove(_ key: RelayKey) {
+        if let registration = relays[key]?.ingest { ingest?.unregister(relay: registration.relay) }
+        relays[key] = nil
+    }
+
+    /// The ingest endpoint `spec`'s source asks for, claimed at the ingest server: nil when
+    /// it reads by itself. `current` (the relay's endpoint so far) is kept when the new one
+    /// equals it, and lends its key when the source still asks for a random one.
+    private func claimIngest(
+        for spec: RelaySpec, keeping current: IngestRegistration?, preferredKey: String? = nil
+    ) -> Result<IngestRegistration?, RelayError> {
+        let relayID = RelayKey(spec).description
+        guard let endpoint = registry?.ingestEndpoint(for: spec.source) else {
+            if let current { ingest?.unregister(relay: current.relay) }
+            return .success(nil)
+        }
+        guard let ingest else {
+            return .failure(RelayError(.configuration, "source \"\(spec.source.type)\" needs the RTMP ingest server, which is not running"))
+        }
+        let streamKey: String
+        if let template = endpoint.key {
+            let values = spec.values.merging(["channel": spec.channel, "route": spec.route]) { _, fixed in fixed }
+            do {
+                streamKey = try Template.expand(template, values: values)
+            } catch {
+                return .failure(RelayError(.configuration, "ingest key: \(error)"))
+            }
+        } else {
+            streamKey = current?.key ?? preferredKey ?? StreamKey.random()
+        }
+        let registration = IngestRegistration(
+            relay: relayID, app: endpoint.app, key: streamKey, takeover: endpoint.takeover)
+        if registration == current { return .success(current) }
+        if let current { ingest.unregister(relay: current.relay) }
+        do {
+            try ingest.register(registration)
+        } catch {
+            return .failure(RelayError(.configuration, "cannot accept publishers: \(error)"))
+        }
+        return .success(registration)
+    }
+
     /// Adds a relay to the table and journals that it is wanted (for boot reconciliation).
     private func insert(_ relay: ManagedRelay) {
         relays[RelayKey(relay.spec)] = relay
-        journal.requested(relay.spec, origin: relay.origin)
+        journal.requested(relay.spec, origin: relay.origin, ingestKey: generatedIngestKey(relay))
+    }
+
+    /// The relay's stream key when the gateway made it up (its source sets none): what a
+    /// restarted gateway must reuse. Configured keys come from the config again.
+    private func generatedIngestKey(_ relay: ManagedRelay) -> String? {
+        guard let registration = relay.ingest, registry?.ingestEndpoint(for: relay.spec.source)?.key == nil else { return nil }
+        return registration.key
     }
 
     private func restart(_ key: RelayKey, generation: Int) async {

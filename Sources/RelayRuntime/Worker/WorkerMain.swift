@@ -7,10 +7,11 @@ public import RelayCore
 /// The worker side: one relay's pipeline in its own process (DESIGN.md §2), so a crash,
 /// hang or leak on hostile media stays inside one relay.
 public enum WorkerMain {
-    /// Runs the relay the supervisor sends on `fd`, then returns the exit code.
+    /// Runs the relay the supervisor sends on `fd` (its publishers' media, if it has an
+    /// ingest endpoint, on `ingestFD`), then returns the exit code.
     /// `makeLogger` is called once with the configured level.
     public static func run(
-        registry: PluginRegistry, supervisorPID: Int32, fd: Int32 = 3,
+        registry: PluginRegistry, supervisorPID: Int32, fd: Int32 = 3, ingestFD: Int32 = 4,
         makeLogger: (String) -> Logger
     ) -> Int32 {
         // First thing: die with the supervisor. If it already died before this call took
@@ -21,13 +22,15 @@ public enum WorkerMain {
 
         let channel = MessageChannel(fd: fd)
         var reader = LineReader(fd: fd)
-        guard case .start(let spec, let logLevel, let drainTimeoutMs)? = try? reader.next(SupervisorMessage.self) else {
+        guard case .start(let spec, let logLevel, let drainTimeoutMs, let ingestURL)? = try? reader.next(SupervisorMessage.self)
+        else {
             FileHandle.standardError.write(Data("relaygate worker: no start message from the supervisor\n".utf8))
             return 70
         }
         let logger = makeLogger(logLevel)
+        let ingest = ingestURL.map { IngestAssignment(url: $0, feed: IngestSocketFeed(fd: ingestFD)) }
         let pipeline = RelayPipeline(
-            spec: spec, registry: registry, logger: logger, drainTimeout: .milliseconds(drainTimeoutMs))
+            spec: spec, registry: registry, logger: logger, drainTimeout: .milliseconds(drainTimeoutMs), ingest: ingest)
 
         // SIGTERM sent straight to a worker also ends its relay cleanly.
         let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in pipeline.stop() }

@@ -2,8 +2,10 @@ import RelayCore
 
 /// Supervisor → worker, one JSON object per line on the worker's fd 3.
 enum SupervisorMessage: Codable, Sendable {
-    /// First message: what to run. The worker never reads config files.
-    case start(spec: RelaySpec, logLevel: String, drainTimeoutMs: Int64)
+    /// First message: what to run. The worker never reads config files. `ingestURL` (a
+    /// secret: it holds the stream key) is set for a relay whose source is pushed to; its
+    /// media then arrives on the worker's fd 4.
+    case start(spec: RelaySpec, logLevel: String, drainTimeoutMs: Int64, ingestURL: String? = nil)
     /// End the relay gracefully (outputs close their sessions), then exit.
     case stop
 }

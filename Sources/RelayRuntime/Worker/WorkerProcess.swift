@@ -24,12 +24,15 @@ final class WorkerProcess: Sendable {
         self.channel = channel
     }
 
+    /// Starts a worker. With `ingest`, the worker also gets an ingest socket as its fd 4;
+    /// `ingestFD` is the supervisor's end, which the caller must hand on or close.
     static func spawn(
-        executable: String, arguments: [String],
+        executable: String, arguments: [String], ingest: Bool = false,
         onMessage: @escaping @Sendable (WorkerMessage) -> Void,
         onExit: @escaping @Sendable (WorkerExit) -> Void
-    ) async throws -> WorkerProcess {
-        let (pid, channel) = try await WorkerSpawner.shared.spawn(executable: executable, arguments: arguments)
+    ) async throws -> (worker: WorkerProcess, ingestFD: Int32?) {
+        let spawned = try await WorkerSpawner.shared.spawn(executable: executable, arguments: arguments, ingest: ingest)
+        let (pid, channel) = (spawned.pid, spawned.channel)
         let worker = WorkerProcess(pid: pid, channel: channel)
         let thread = Thread {
             var reader = LineReader(fd: channel.fd)
@@ -43,7 +46,7 @@ final class WorkerProcess: Sendable {
         }
         thread.name = "worker-\(pid)"
         thread.start()
-        return worker
+        return (worker, spawned.ingestFD)
     }
 
     func send(_ message: SupervisorMessage) {

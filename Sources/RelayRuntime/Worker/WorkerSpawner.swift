@@ -20,11 +20,21 @@ final class WorkerSpawner: @unchecked Sendable {
         thread.start()
     }
 
-    /// Spawns `executable arguments…` with `childFD` as the child's fd 3.
-    func spawn(executable: String, arguments: [String]) async throws -> (pid: pid_t, channel: MessageChannel) {
+    /// A started worker: its pid, its control channel (its fd 3) and, when asked for, the
+    /// supervisor's end of its ingest socket (its fd 4), which the caller now owns.
+    struct Spawned {
+        var pid: pid_t
+        var channel: MessageChannel
+        var ingestFD: Int32?
+    }
+
+    /// Spawns `executable arguments…` with a control socket as the child's fd 3 and, with
+    /// `ingest`, an ingest socket as its fd 4.
+    func spawn(executable: String, arguments: [String], ingest: Bool) async throws -> Spawned {
         try await withCheckedThrowingContinuation { continuation in
             enqueue {
-                continuation.resume(with: Result { try Self.spawnNow(executable: executable, arguments: arguments) })
+                continuation.resume(
+                    with: Result { try Self.spawnNow(executable: executable, arguments: arguments, ingest: ingest) })
             }
         }
     }
@@ -46,19 +56,34 @@ final class WorkerSpawner: @unchecked Sendable {
         }
     }
 
-    private static func spawnNow(executable: String, arguments: [String]) throws -> (pid: pid_t, channel: MessageChannel) {
+    private static func socketPair() throws -> (parent: Int32, child: Int32) {
         var fds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
             throw RelayError(.internal, "socketpair failed: \(String(cString: strerror(errno)))")
         }
-        let (parentFD, childFD) = (fds[0], fds[1])
+        return (fds[0], fds[1])
+    }
+
+    private static func spawnNow(executable: String, arguments: [String], ingest: Bool) throws -> Spawned {
+        let (parentFD, childFD) = try socketPair()
         defer { close(childFD) }
+        var ingestPair: (parent: Int32, child: Int32)?
+        if ingest {
+            do {
+                ingestPair = try socketPair()
+            } catch {
+                close(parentFD)
+                throw error
+            }
+        }
+        defer { if let child = ingestPair?.child { close(child) } }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 clears FD_CLOEXEC on fd 3; every other descriptor of ours closes on exec.
+        // dup2 clears FD_CLOEXEC on fds 3 and 4; every other descriptor of ours closes on exec.
         posix_spawn_file_actions_adddup2(&actions, childFD, 3)
+        if let child = ingestPair?.child { posix_spawn_file_actions_adddup2(&actions, child, 4) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -83,8 +108,9 @@ final class WorkerSpawner: @unchecked Sendable {
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard result == 0 else {
             close(parentFD)
+            if let parent = ingestPair?.parent { close(parent) }
             throw RelayError(.internal, "cannot start worker \(executable): \(String(cString: strerror(result)))")
         }
-        return (pid, MessageChannel(fd: parentFD))
+        return Spawned(pid: pid, channel: MessageChannel(fd: parentFD), ingestFD: ingestPair?.parent)
     }
 }
