@@ -173,6 +173,16 @@ let package = Package(
             dependencies: ["RelayStore", "RelayCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // The ingest server's endpoints and worker feeds, on EmbeddedChannels.
+        .testTarget(
+            name: "RTMPIngestTests",
+            dependencies: [
+                "RTMPIngest", "RTMPProtocol", "RelayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.
         .testTarget(name: "IntegrationTests", dependencies: ["relaygate", "TestSupport"], swiftSettings: swiftSettings),
     ]

@@ -189,7 +189,34 @@ enum OpenAPIDocument {
                   "playbackUrl": { "type": "string", "description": "The first output platform's playback_url, when it has one." },
                   "streamKey": { "type": "string", "description": "Admin tokens only." },
                   "lastError": { "type": "string", "description": "Absent while there is none." },
-                  "outputs": { "type": "array", "items": { "$ref": "#/components/schemas/Output" } }
+                  "outputs": { "type": "array", "items": { "$ref": "#/components/schemas/Output" } },
+                  "ingest": { "$ref": "#/components/schemas/Ingest" }
+                }
+              },
+              "Ingest": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "Relays whose source is pushed to (source type rtmp): where publishers push, and the publisher now.",
+                "required": ["app", "state", "refused"],
+                "properties": {
+                  "url": { "type": "string", "description": "rtmp://host:port/app/key to publish to. Admin tokens only: it holds the stream key." },
+                  "app": { "type": "string" },
+                  "state": { "type": "string", "enum": ["waiting", "publishing"] },
+                  "refused": { "type": "integer", "description": "Publishers refused on this key (a second publisher without takeover)." },
+                  "publisher": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["address", "connectedSince", "uptimeSeconds", "bytesIn", "bitrateKbps", "dropped"],
+                    "properties": {
+                      "address": { "type": "string", "description": "ip:port of the publisher." },
+                      "encoder": { "type": "string", "description": "The client's flashVer." },
+                      "connectedSince": { "type": "string", "format": "date-time" },
+                      "uptimeSeconds": { "type": "number" },
+                      "bytesIn": { "type": "integer" },
+                      "bitrateKbps": { "type": "number" },
+                      "dropped": { "type": "integer", "description": "Media messages dropped because the relay fell behind." }
+                    }
+                  }
                 }
               },
               "RelayList": {

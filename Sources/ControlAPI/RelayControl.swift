@@ -37,10 +37,14 @@ public struct RelayView: Sendable {
     public var playbackURL: String?
     /// A secret: shown to admin tokens only.
     public var streamKey: String?
+    /// Where publishers push (a secret: it holds the key), for a relay whose source is pushed to.
+    public var ingestURL: String?
+    public var ingest: IngestStatus?
 
     public init(
         id: String, channel: String, route: String, sellerUID: String?, origin: Origin, state: RelayState,
-        health: RelayHealth, startedAt: Date, stats: RelayStats?, restarts: Int, playbackURL: String?, streamKey: String?
+        health: RelayHealth, startedAt: Date, stats: RelayStats?, restarts: Int, playbackURL: String?, streamKey: String?,
+        ingestURL: String? = nil, ingest: IngestStatus? = nil
     ) {
         self.id = id
         self.channel = channel
@@ -54,6 +58,8 @@ public struct RelayView: Sendable {
         self.restarts = restarts
         self.playbackURL = playbackURL
         self.streamKey = streamKey
+        self.ingestURL = ingestURL
+        self.ingest = ingest
     }
 }
 

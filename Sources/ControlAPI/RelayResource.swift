@@ -16,6 +16,24 @@ struct RelayResource: Encodable {
         var errorClass: String?
     }
 
+    struct Ingest: Encodable {
+        struct Publisher: Encodable {
+            var address: String
+            var encoder: String?
+            var connectedSince: Date
+            var uptimeSeconds: Double
+            var bytesIn: Int64
+            var bitrateKbps: Double
+            var dropped: Int64
+        }
+
+        var url: String?
+        var app: String
+        var state: String
+        var refused: Int64
+        var publisher: Publisher?
+    }
+
     var id: String
     var channelId: String
     var route: String
@@ -33,8 +51,9 @@ struct RelayResource: Encodable {
     var streamKey: String?
     var lastError: String?
     var outputs: [Output]
+    var ingest: Ingest?
 
-    init(_ view: RelayView, showStreamKey: Bool) {
+    init(_ view: RelayView, showStreamKey: Bool, now: Date = Date()) {
         id = view.id
         channelId = view.channel
         route = view.route
@@ -56,6 +75,17 @@ struct RelayResource: Encodable {
                 name: $0.name, state: $0.state.rawValue, bytesOut: $0.bytes, bitrateKbps: Self.rounded($0.bitrateKbps),
                 retries: $0.retries, lastRetryAt: $0.lastRetryAt, connectedSince: $0.connectedSince,
                 lastError: $0.lastError, errorClass: $0.errorClass?.rawValue)
+        }
+        ingest = view.ingest.map { status in
+            Ingest(
+                url: showStreamKey ? view.ingestURL : nil, app: status.app,
+                state: status.publisher == nil ? "waiting" : "publishing", refused: status.refused,
+                publisher: status.publisher.map {
+                    Ingest.Publisher(
+                        address: $0.address, encoder: $0.encoder, connectedSince: $0.connectedSince,
+                        uptimeSeconds: Self.rounded(max(0, now.timeIntervalSince($0.connectedSince))), bytesIn: $0.bytesIn,
+                        bitrateKbps: Self.rounded($0.bitrateKbps), dropped: $0.dropped)
+                })
         }
     }
 

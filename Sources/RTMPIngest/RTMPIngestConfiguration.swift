@@ -1,4 +1,4 @@
-package import RTMPProtocol
+import RTMPProtocol
 
 /// How the RTMP ingest server listens and what it allows each connection.
 package struct RTMPIngestConfiguration: Sendable, Equatable {
@@ -16,12 +16,12 @@ package struct RTMPIngestConfiguration: Sendable, Equatable {
     /// dropped up to the next video keyframe (live media is worthless late).
     package var queueBytes: Int
     /// Chunk size announced, and the protocol limits.
-    package var session: RTMPServerConfiguration
+    var session: RTMPServerConfiguration
 
     package init(
         host: String = "0.0.0.0", port: Int = 1935, publicURL: String? = nil, maxConnections: Int = 1000,
         handshakeTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(20), queueBytes: Int = 4 * 1024 * 1024,
-        session: RTMPServerConfiguration = RTMPServerConfiguration()
+        chunkSize: Int = 4096, maxChunkSize: Int = 0xFF_FFFF, maxMessageSize: Int = 8 * 1024 * 1024
     ) {
         self.host = host
         self.port = port
@@ -30,6 +30,6 @@ package struct RTMPIngestConfiguration: Sendable, Equatable {
         self.handshakeTimeout = handshakeTimeout
         self.idleTimeout = idleTimeout
         self.queueBytes = queueBytes
-        self.session = session
+        session = RTMPServerConfiguration(chunkSize: chunkSize, maxChunkSize: maxChunkSize, maxMessageSize: maxMessageSize)
     }
 }

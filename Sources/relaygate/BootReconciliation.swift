@@ -41,7 +41,9 @@ struct BootReconciliation {
         var notResumed: [(channel: String, channelID: Int64?, route: String, reason: String)] = []
         for relay in previous.relays where !relay.fromConfig {
             do {
-                _ = try await control.start(channel: relay.channel, sellerUID: relay.sellerUID ?? "", route: relay.requestedRoute)
+                _ = try await control.start(
+                    channel: relay.channel, sellerUID: relay.sellerUID ?? "", route: relay.requestedRoute,
+                    ingestKey: relay.ingestKey)
                 logger.notice("relay resumed after restart", metadata: ["channel": "\(relay.channel)", "route": "\(relay.route)"])
             } catch {
                 notResumed.append((relay.channel, relay.channelID, relay.route, "not resumed after restart: \(Self.describe(error))"))

@@ -8,6 +8,7 @@ import Prometheus
 import RelayConfig
 import RelayCore
 import RelayRuntime
+import RTMPIngest
 
 /// `relaygate run`: the daemon. Starts the config's static relays, each in its own worker
 /// process; SIGHUP reloads (all or nothing), SIGTERM/SIGINT stop every relay cleanly.
@@ -46,7 +47,19 @@ struct RunCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let records = RecorderSetup(initial.settings.database, logger: logger)
-        let supervisor = RelaySupervisor(settings: Self.settings(initial), logger: logger, recorder: records.recorder)
+        // The ingest server exists from the start (relays register with it); it listens once
+        // a route needs it.
+        let ingest = RTMPIngestServer(configuration: Self.ingestConfiguration(initial.settings.ingest), logger: logger)
+        if initial.needsIngest(CompiledPlugins.registry) {
+            do {
+                try await Self.listen(ingest, logger: logger)
+            } catch {
+                throw ExitCode(1)
+            }
+        }
+        let supervisor = RelaySupervisor(
+            settings: Self.settings(initial), logger: logger, recorder: records.recorder, registry: CompiledPlugins.registry,
+            ingest: ingest)
         await supervisor.update(playback: Self.playback(initial))
         let control = SupervisorControl(supervisor: supervisor, config: initial, registry: registry)
         // Read before the API accepts starts, so what it says predates anything this run does.
@@ -65,6 +78,10 @@ struct RunCommand: AsyncParsableCommand {
             if number == SIGHUP {
                 do {
                     let next = try loader.load(directory: config)
+                    // A first route pushed to: publishers need the listener now.
+                    if next.needsIngest(CompiledPlugins.registry), !ingest.isListening {
+                        try? await Self.listen(ingest, logger: logger)
+                    }
                     control.update(config: next)
                     await supervisor.update(settings: Self.settings(next))
                     await supervisor.update(playback: Self.playback(next))
@@ -75,6 +92,9 @@ struct RunCommand: AsyncParsableCommand {
                     }
                     if next.settings.database != initial.settings.database {
                         logger.warning("database: settings changed; they take effect when relaygate restarts")
+                    }
+                    if next.settings.ingest != initial.settings.ingest {
+                        logger.warning("ingest: settings changed; they take effect when relaygate restarts")
                     }
                     Counter(label: "relaygate_reloads_total", dimensions: [("result", "ok")]).increment()
                     logger.notice(
@@ -93,6 +113,7 @@ struct RunCommand: AsyncParsableCommand {
         statsTask.cancel()
         metricsTask?.cancel()
         await supervisor.shutdown()
+        await ingest.shutdown()
         // Every relay's final state is queued by now; write it before exiting.
         gaugesTask.cancel()
         await records.finish(logger: logger)
@@ -133,6 +154,27 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         return (server, task)
+    }
+
+    /// `ingest:` (or its defaults) as the RTMP ingest server takes it.
+    static func ingestConfiguration(_ settings: IngestSettings?) -> RTMPIngestConfiguration {
+        let settings = settings ?? IngestSettings()
+        return RTMPIngestConfiguration(
+            host: settings.host, port: settings.port, publicURL: settings.effectivePublicURL,
+            maxConnections: settings.maxConnections, handshakeTimeout: settings.handshakeTimeout,
+            idleTimeout: settings.idleTimeout, queueBytes: settings.queueBytes, chunkSize: settings.chunkSize,
+            maxChunkSize: settings.maxChunkSize, maxMessageSize: settings.maxMessageSize)
+    }
+
+    /// Starts the ingest listener; a failure is logged (critical) and thrown.
+    static func listen(_ ingest: RTMPIngestServer, logger: Logger) async throws {
+        let configuration = ingest.configuration
+        do {
+            try await ingest.listen()
+        } catch {
+            logger.critical("RTMP ingest cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw error
+        }
     }
 
     static func settings(_ config: GatewayConfig) -> SupervisorSettings {

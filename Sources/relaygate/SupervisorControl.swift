@@ -39,6 +39,14 @@ final class SupervisorControl: RelayControl {
     func start(channel: String, sellerUID: String, route: String?) async throws(ControlError) -> (
         relay: RelayView, created: Bool
     ) {
+        try await start(channel: channel, sellerUID: sellerUID, route: route, ingestKey: nil)
+    }
+
+    /// `ingestKey`: the stream key to keep for a relay resumed after a restart (its
+    /// publisher pushes to the old key); nil: a new random key when the source asks for one.
+    func start(channel: String, sellerUID: String, route: String?, ingestKey: String?) async throws(ControlError) -> (
+        relay: RelayView, created: Bool
+    ) {
         let config = self.config.withLock { $0 }
         let chosen: RouteConfig
         switch config.route(for: channel, named: route) {
@@ -52,7 +60,8 @@ final class SupervisorControl: RelayControl {
         let spec = config.relaySpec(for: chosen, channel: channel)
         let request = RelayRequest(channel: channel, route: route, sellerUID: sellerUID)
         do {
-            let result = try await supervisor.start(spec, origin: .requested(request), routeLimit: chosen.maxRelays)
+            let result = try await supervisor.start(
+                spec, origin: .requested(request), routeLimit: chosen.maxRelays, ingestKey: ingestKey)
             return (view(result.relay, config), result.created)
         } catch {
             switch error {
@@ -67,6 +76,8 @@ final class SupervisorControl: RelayControl {
                 throw .unavailable("channel \"\(channel)\"'s relay is still stopping; try again", retryAfterSeconds: 1)
             case .shuttingDown:
                 throw .unavailable("the gateway is shutting down", retryAfterSeconds: 5)
+            case .ingestUnavailable(let why):
+                throw .conflict("channel \"\(channel)\" cannot take publishers: \(why)")
             }
         }
     }
@@ -108,6 +119,7 @@ final class SupervisorControl: RelayControl {
             id: snapshot.key.description, channel: snapshot.spec.channel, route: snapshot.spec.route,
             sellerUID: sellerUID, origin: snapshot.origin == .config ? .config : .api, state: snapshot.state,
             health: snapshot.health, startedAt: snapshot.startedAt, stats: snapshot.stats, restarts: snapshot.restarts,
-            playbackURL: config.playbackURL(for: snapshot.spec), streamKey: GatewayConfig.streamKey(for: snapshot.spec))
+            playbackURL: config.playbackURL(for: snapshot.spec), streamKey: GatewayConfig.streamKey(for: snapshot.spec),
+            ingestURL: snapshot.ingest?.url, ingest: snapshot.ingest?.status)
     }
 }

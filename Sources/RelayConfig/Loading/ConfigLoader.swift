@@ -68,6 +68,7 @@ public struct ConfigLoader: Sendable {
             if let route { routes.append(route) }
         }
         for route in routes { checkRawMedia(route, profiles: profiles, diagnostics: diagnostics) }
+        checkIngestKeys(routes, diagnostics: diagnostics)
 
         guard diagnostics.isEmpty else {
             // A value whose variable is unset is wrong because of that alone; say it once.
@@ -91,6 +92,40 @@ public struct ConfigLoader: Sendable {
             "route \"\(route.name)\": source \"\(route.source.type)\" produces raw frames, which profile \"\(route.profile)\" "
                 + "(\(transcoder.type)) cannot encode; use an h264 profile such as 720p",
             at: route.location)
+    }
+
+    /// Stream keys set in the config must tell relays apart: a route serving many channels
+    /// needs a variable in its key, and two static relays cannot share an app and key.
+    /// (Keys that collide only at run time are refused when the second relay starts.)
+    private func checkIngestKeys(_ routes: [RouteConfig], diagnostics: Diagnostics) {
+        var claimed: [String: String] = [:]
+        for route in routes {
+            guard let endpoint = registry.ingestEndpoint(for: route.source), let key = endpoint.key else { continue }
+            if route.match != nil, Template.variables(in: key).isEmpty {
+                diagnostics.error(
+                    "route \"\(route.name)\" serves many channels, so its source's \"key\" must contain a variable "
+                        + "such as {channel} (or leave \"key\" out for a random key per relay)",
+                    at: route.location)
+            }
+            guard let channel = route.channel else { continue }
+            var values = route.match?.match(channel) ?? [:]
+            values["channel"] = channel
+            values["route"] = route.name
+            guard let expanded = try? Template.expand(key, values: values) else {
+                diagnostics.error(
+                    "route \"\(route.name)\": its source's \"key\" uses a variable that channel \"\(channel)\" does not provide",
+                    at: route.location)
+                continue
+            }
+            let slot = "\(endpoint.app)/\(expanded)"
+            if let other = claimed[slot] {
+                diagnostics.error(
+                    "route \"\(route.name)\": its stream key in application \"\(endpoint.app)\" is also route \"\(other)\"'s",
+                    at: route.location)
+            } else {
+                claimed[slot] = route.name
+            }
+        }
     }
 
     /// By file read order, then line and column; first-reported first on ties. Exact

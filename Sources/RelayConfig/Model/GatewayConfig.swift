@@ -20,6 +20,12 @@ public struct GatewayConfig: Sendable, Equatable {
         self.routes = routes
     }
 
+    /// Whether the RTMP ingest server runs: `ingest:` is configured, or a route's source is
+    /// pushed to (`registry` tells which sources are).
+    public func needsIngest(_ registry: PluginRegistry) -> Bool {
+        settings.ingest != nil || routes.contains { registry.ingestEndpoint(for: $0.source) != nil }
+    }
+
     /// Routes with a fixed `channel`, whose relays start at boot.
     public var staticRoutes: [RouteConfig] { routes.filter { $0.channel != nil } }
 

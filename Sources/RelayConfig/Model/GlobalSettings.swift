@@ -16,11 +16,13 @@ public struct GlobalSettings: Sendable, Equatable {
     public var maxRelays: Int?
     /// The control API; nil: off.
     public var api: APISettings?
+    /// The RTMP ingest server's settings; nil: defaults (it runs only when a route needs it).
+    public var ingest: IngestSettings?
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
         restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024, database: DatabaseSettings? = nil,
-        maxRelays: Int? = nil, api: APISettings? = nil
+        maxRelays: Int? = nil, api: APISettings? = nil, ingest: IngestSettings? = nil
     ) {
         self.logLevel = logLevel
         self.statsInterval = statsInterval
@@ -30,6 +32,7 @@ public struct GlobalSettings: Sendable, Equatable {
         self.database = database
         self.maxRelays = maxRelays
         self.api = api
+        self.ingest = ingest
     }
 
     /// The restart policy of a route without `restart:` (and what its `restart:` leaves
@@ -54,7 +57,8 @@ public struct GlobalSettings: Sendable, Equatable {
             sinkQueuePackets: reader.optional("sink_queue_packets", .int(in: 16...100_000)) ?? defaults.sinkQueuePackets,
             database: reader.node("database").flatMap { DatabaseSettings.decode($0, diagnostics: diagnostics) },
             maxRelays: reader.optional("max_relays", .int(in: 1...10_000)),
-            api: reader.node("api").flatMap { APISettings.decode($0, diagnostics: diagnostics) })
+            api: reader.node("api").flatMap { APISettings.decode($0, diagnostics: diagnostics) },
+            ingest: reader.node("ingest").flatMap { IngestSettings.decode($0, diagnostics: diagnostics) })
         reader.finish()
         return settings
     }
