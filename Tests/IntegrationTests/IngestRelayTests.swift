@@ -2,92 +2,97 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The RTMP ingest end to end: real publishers (the ffmpeg CLI) push to `relaygate run`,
-/// whose relays pass the streams through to a real nginx-rtmp; ffprobe and ffmpeg judge
-/// what nginx made of them.
+/// The RTMP ingest end to end: the ffmpeg CLI publishes to `relaygate run`, whose relays
+/// pass the streams through to a real nginx-rtmp; ffprobe and ffmpeg judge what nginx made
+/// of them.
 @Suite(.serialized)
 struct IngestRelayTests {
-    /// A gateway whose ingest listens on a free loopback port.
-    struct Setup {
-        let nginx: Nginx
-        let gateway: Gateway
-        let ingestPort: Int
-        let scratch: TempDirectory
-
-        init(routes: String, ingest: String = "", settings: String = "") async throws {
-            nginx = try await Nginx()
-            ingestPort = FreePort.next()
-            scratch = try TempDirectory("ingest")
-            gateway = try Gateway(
-                nginx: nginx, routes: routes,
-                settings: "stats_interval: 2s\nrestart_delay: 500ms\n\(settings)ingest:\n  listen: 127.0.0.1:\(ingestPort)\n\(ingest)")
-            let listening = await eventually(timeout: .seconds(10)) { FreePort.isListening(ingestPort) }
-            guard listening else { throw TestFailure("ingest not listening; log:\n\(gateway.log)") }
-        }
-
-        func url(_ app: String = "live", _ key: String) -> String { "rtmp://127.0.0.1:\(ingestPort)/\(app)/\(key)" }
-
-        /// The ffmpeg CLI pushing `file` as it is (`-c copy`) in real time, once or looped.
-        func push(_ file: String, to url: String, loop: Bool = false, name: String = "pusher") throws -> ChildProcess {
-            try ChildProcess(
-                "/usr/bin/ffmpeg",
-                ["-hide_banner", "-nostdin", "-loglevel", "error", "-re"] + (loop ? ["-stream_loop", "-1"] : [])
-                    + ["-i", file, "-c", "copy", "-f", "flv", url],
-                logDirectory: scratch.path, name: name)
-        }
-    }
-
-    static func route(_ name: String, channel: String, source: String, extra: String = "") -> String {
-        """
-          \(name):
-            channel: \(channel)
-            source: \(source)
-            profile: passthrough
-            outputs: [nginx]
-        \(extra)
-        """
-    }
-
-    /// Per video frame of `url`: the MD5 of the decoded picture, in order.
-    static func videoFrameHashes(_ url: String) throws -> [String] {
-        let result = try runProgram(
-            "/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", url, "-map", "0:v", "-f", "framemd5", "-"])
-        guard result.status == 0 else { throw TestFailure("framemd5 of \(url): \(result.stderr)") }
-        return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap {
-            $0.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-    }
-
-    @Test func ffmpegPublisherIsPassedThroughUnchangedToNginx() async throws {
+    /// ffmpeg publishes with the chunk size the server announces (it echoes Set Chunk Size),
+    /// so `chunk_size` varies what relaygate has to reassemble: 128-byte chunks split every
+    /// frame, 64 KiB ones carry most frames whole.
+    @Test(arguments: [128, 4096, 65536])
+    func ffmpegPublisherIsPassedThroughUnchanged(chunkSize: Int) async throws {
         let key = "studio-\(UUID().uuidString)"
-        let setup = try await Setup(
+        let harness = try await IngestHarness(
             routes: "routes:\n"
-                + Self.route("studio", channel: "studio", source: "{ type: rtmp, key: \"\(key)\" }", extra: "    reconnect_window: 0s\n"))
-        defer { setup.gateway.child.signal(SIGKILL) }
-        let source = setup.scratch.file("source.flv")
-        try FFmpeg.generate(source, seconds: 8, width: 640, height: 360, fps: 25, gopFrames: 25)
+                + ingestRoute(
+                    "studio", channel: "studio", source: "{ type: rtmp, key: \"\(key)\" }", extra: "    reconnect_window: 0s\n"),
+            ingest: "  chunk_size: \(chunkSize)\n")
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let source = try harness.clip("source", seconds: 8)
 
-        let pusher = try setup.push(source, to: setup.url("live", key))
+        let pusher = try harness.push(source, to: harness.url("live", key))
         let status = await pusher.wait(timeout: .seconds(30))
-        #expect(status == 0, "ffmpeg publisher: \(pusher.stderr)\ngateway:\n\(setup.gateway.log)")
+        #expect(status == 0, "ffmpeg publisher: \(pusher.stderr)\ngateway:\n\(harness.gateway.log)")
 
-        let recording = try await setup.nginx.recording("studio")
+        let recording = try await harness.nginx.recording("studio")
         let probed = try FFprobe.streams(recording)
+        let sent = try FFprobe.streams(source)
         let video = try #require(probed.first { $0.codecType == "video" })
         let audio = try #require(probed.first { $0.codecType == "audio" })
+        let sentAudio = try #require(sent.first { $0.codecType == "audio" })
         #expect(video.codecName == "h264" && video.width == 640 && video.height == 360, "\(video)")
         #expect(abs((video.frameRate ?? 0) - 25) < 0.5, "\(video)")
-        let sourceAudio = try #require(try FFprobe.streams(source).first { $0.codecType == "audio" })
-        #expect(audio.codecName == "aac" && audio.sampleRate == 48000 && audio.channels == sourceAudio.channels, "\(audio)")
+        #expect(audio.codecName == "aac" && audio.sampleRate == 48000 && audio.channels == sentAudio.channels, "\(audio)")
 
         // Passed through: every picture nginx received decodes to exactly the source's.
-        let sent = try Self.videoFrameHashes(source)
-        let received = try Self.videoFrameHashes(recording)
-        #expect(sent.count == 200)
-        let firstDifference = zip(received, sent).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        #expect(received == sent, "received \(received.count) of \(sent.count) pictures; first difference at \(String(describing: firstDifference))")
-        // The key never reached the log.
-        #expect(!setup.gateway.log.contains(key))
-        #expect(setup.gateway.log.contains("publishing"), "\(setup.gateway.log)")
+        let sentPictures = try videoFrameHashes(source)
+        let receivedPictures = try videoFrameHashes(recording)
+        #expect(sentPictures.count == 200)
+        let firstDifference = zip(receivedPictures, sentPictures).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(
+            receivedPictures == sentPictures,
+            "received \(receivedPictures.count) of \(sentPictures.count) pictures; first difference at \(String(describing: firstDifference))")
+        #expect(!harness.gateway.log.contains(key), "the stream key reached the log")
+        #expect(harness.gateway.log.contains("publishing"), "\(harness.gateway.log)")
+    }
+
+    /// Twenty publishers on the one ingest port, each with the random key of its own relay
+    /// (started through the API, which tells the key): each stream reaches its own output.
+    @Test func twentyPublishersOnOnePortEachReachTheirOwnRelay() async throws {
+        let harness = try await IngestHarness(
+            routes: "routes:\n" + ingestRoute("cams", match: "cam{n}", source: "{ type: rtmp }"), api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let count = 20
+        // A different picture width per publisher tells the streams apart at nginx.
+        let widths = (0..<count).map { 160 + 16 * $0 }
+        var urls: [String] = []
+        for index in 0..<count {
+            let relay = try await harness.start("cam\(index)")
+            let ingest = try #require(relay["ingest"] as? [String: Any], "\(relay)")
+            let url = try #require(ingest["url"] as? String)
+            #expect(url.hasPrefix("rtmp://127.0.0.1:\(harness.ingestPort)/live/"))
+            #expect(ingest["state"] as? String == "waiting")
+            urls.append(url)
+        }
+        #expect(Set(urls.map { $0.split(separator: "/").last! }).count == count, "keys are not unique: \(urls)")
+        var pushers: [ChildProcess] = []
+        defer { pushers.forEach { $0.signal(SIGKILL) } }
+        for index in 0..<count {
+            let clip = try harness.clip("cam\(index)", seconds: 2, width: widths[index], height: 120, fps: 15)
+            pushers.append(try harness.push(clip, to: urls[index], loop: true, name: "cam\(index)"))
+        }
+
+        let flowing = await eventually(timeout: .seconds(60), every: .seconds(1)) {
+            (0..<count).allSatisfy { harness.nginx.segments("cam\($0)").count >= 3 }
+        }
+        #expect(flowing, "not every stream reached nginx; log:\n\(harness.gateway.log.suffix(4000))")
+        for index in 0..<count {
+            let segments = harness.nginx.segments("cam\(index)").dropLast().suffix(2).map { "\(harness.nginx.prefix.path)/hls/\($0)" }
+            let video = try #require(try FFprobe.streams("concat:" + segments.joined(separator: "|")).first { $0.codecType == "video" })
+            #expect(video.width == widths[index] && video.height == 120, "cam\(index) got \(video)")
+            let relay = try await harness.relay("cam\(index)")
+            let ingest = try #require(relay["ingest"] as? [String: Any])
+            let publisher = try #require(ingest["publisher"] as? [String: Any], "cam\(index): \(ingest)")
+            #expect(ingest["state"] as? String == "publishing")
+            #expect((publisher["address"] as? String ?? "").hasPrefix("127.0.0.1:"))
+            #expect((publisher["encoder"] as? String ?? "").contains("Lavf"), "\(publisher)")
+            #expect((publisher["bytesIn"] as? Int ?? 0) > 10_000 && (publisher["bitrateKbps"] as? Double ?? 0) > 0, "\(publisher)")
+            #expect(relay["state"] as? String == "active", "cam\(index): \(relay)")
+        }
+        let metrics = try await harness.http!.send("GET", "/metrics", token: IngestHarness.adminToken).text
+        #expect(metrics.contains("relaygate_ingest_publishers 20"), "\(metrics)")
+        #expect(metrics.contains("relaygate_ingest_publishing{route=\"cams\",channel=\"cam7\"} 1") || metrics.contains("relaygate_ingest_publishing{channel=\"cam7\",route=\"cams\"} 1"), "\(metrics)")
+        #expect(!urls.contains { harness.gateway.log.contains(String($0.split(separator: "/").last!)) }, "a key reached the log")
     }
 }

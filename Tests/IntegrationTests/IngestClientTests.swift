@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Publishers that behave differently, from an independent RTMP client (the test
+/// publisher, which shares no code with relaygate's server): handshakes, chunk layouts,
+/// metadata late or never, wrapping timestamps, wrong keys, a second publisher on a key.
+@Suite(.serialized)
+struct IngestClientTests {
+    struct Habit: Sendable, CustomTestStringConvertible {
+        var name: String
+        var options: RTMPTestPublisherOptions
+        var media: RTMPTestPublisherMediaOptions
+        var testDescription: String { name }
+    }
+
+    static let habits = [
+        Habit(
+            name: "digest handshake, 4096-byte chunks, metadata 2 s late, audio and video on their own chunk streams",
+            options: .init(handshake: .digest, chunkSize: 4096), media: .init(metadata: .late(afterSeconds: 2), chunkStreams: .separate)),
+        Habit(
+            name: "plain handshake, 128-byte chunks interleaved across chunk streams, no metadata",
+            options: .init(chunkSize: 128), media: .init(metadata: .never, chunkStreams: .interleaved)),
+        Habit(
+            name: "60000-byte chunks, timestamps starting 2 s before the 32-bit wrap (extended timestamps)",
+            options: .init(chunkSize: 60000), media: .init(timestampOffset: UInt32.max - 1999)),
+    ]
+
+    /// Publishes `clip` with the test publisher on a thread of its own, then unpublishes.
+    static func publish(
+        _ flv: RTMPTestPublisherFLV, to url: String, options: RTMPTestPublisherOptions = .init(),
+        media: RTMPTestPublisherMediaOptions = .init()
+    ) async throws -> (RTMPTestPublisher, RTMPTestPublisherOutcome) {
+        try await RTMPTestPublisherThread.run {
+            let publisher = try RTMPTestPublisher(url, options: options)
+            let outcome = try publisher.publish()
+            if outcome == .started {
+                try publisher.send(flv, media)
+                try publisher.unpublish()
+            }
+            return (publisher, outcome)
+        }
+    }
+
+    @Test(arguments: habits)
+    func everyPictureArrives(habit: Habit) async throws {
+        let harness = try await IngestHarness(
+            routes: "routes:\n"
+                + ingestRoute("cam", channel: "cam", source: "{ type: rtmp, key: camkey }", extra: "    reconnect_window: 0s\n"))
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let path = try harness.clip("clip", seconds: 4)
+        let flv = try RTMPTestPublisherFLV(path: path)
+
+        let (publisher, outcome) = try await Self.publish(flv, to: harness.url("live", "camkey"), options: habit.options, media: habit.media)
+        #expect(outcome == .started, "\(publisher.replies)\nlog:\n\(harness.gateway.log)")
+        #expect(publisher.replies.first?.code == "NetConnection.Connect.Success")
+        #expect(publisher.serverChunkSize == 4096)
+
+        let recording = try await harness.nginx.recording("cam")
+        let sent = try videoFrameHashes(path)
+        let received = try videoFrameHashes(recording)
+        #expect(received == sent, "received \(received.count) of \(sent.count) pictures; log:\n\(harness.gateway.log)")
+        let audio = try FFprobe.streams(recording).first { $0.codecType == "audio" }
+        #expect(audio?.codecName == "aac" && audio?.sampleRate == 48000, "\(String(describing: audio))")
+    }
+
+    /// An unknown key is refused with the status encoders show as a bad key, and the
+    /// connection closed; the key never reaches the log. A second publisher on a live key
+    /// is refused the same way (nginx-rtmp's answer), and the first goes on undisturbed.
+    @Test func wrongKeysAndSecondPublishersAreRefused() async throws {
+        let harness = try await IngestHarness(
+            routes: "routes:\n" + ingestRoute("cam", channel: "cam", source: "{ type: rtmp, key: goodkey }"), api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
+
+        let wrong = "wrong-\(UUID().uuidString)"
+        let (stranger, refused) = try await Self.publish(flv, to: harness.url("live", wrong))
+        #expect(refused == .rejected(code: "NetStream.Publish.BadName", description: "unknown stream key"))
+        #expect(try await RTMPTestPublisherThread.run { try stranger.waitForServerClose(timeout: .seconds(3)) })
+        let (wrongApp, refusedApp) = try await Self.publish(flv, to: harness.url("other", "goodkey"))
+        #expect(refusedApp == .rejected(code: "NetStream.Publish.BadName", description: "unknown stream key"), "\(wrongApp.replies)")
+
+        let first = try RTMPTestPublisher(harness.url("live", "goodkey"))
+        #expect(try await RTMPTestPublisherThread.run { try first.publish() } == .started)
+        let run = first.startSending(flv, .init(loops: nil))
+        defer { _ = try? run.stop() }
+        let flowing = await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 }
+        #expect(flowing, "log:\n\(harness.gateway.log)")
+
+        let (second, busy) = try await Self.publish(flv, to: harness.url("live", "goodkey"))
+        #expect(busy == .rejected(code: "NetStream.Publish.BadName", description: "Already publishing"))
+        #expect(try await RTMPTestPublisherThread.run { try second.waitForServerClose(timeout: .seconds(3)) })
+        let before = harness.nginx.segments("cam").count
+        try await Task.sleep(for: .seconds(4))
+        #expect(!first.serverClosed && run.error == nil, "\(String(describing: run.error))")
+        #expect(harness.nginx.segments("cam").count >= before + 2, "the first publisher's stream stopped")
+        #expect(harness.nginx.publishSessions("cam").count == 1)
+        let ingest = try #require(try await harness.relay("cam")["ingest"] as? [String: Any])
+        #expect(ingest["refused"] as? Int == 1 && ingest["state"] as? String == "publishing", "\(ingest)")
+        #expect(!harness.gateway.log.contains(wrong) && !harness.gateway.log.contains("goodkey"), "a key reached the log")
+        #expect(harness.gateway.log.contains("publish refused: unknown stream key"))
+        #expect(harness.gateway.log.contains("publish refused: the stream key is already publishing"))
+    }
+
+    /// With `takeover`, a second publisher replaces the first, which is disconnected; the
+    /// relay bridges the switch and its output stays one session at nginx.
+    @Test func takeoverReplacesThePublisher() async throws {
+        let harness = try await IngestHarness(
+            routes: "routes:\n" + ingestRoute("cam", channel: "cam", source: "{ type: rtmp, key: k, takeover: true }"), api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
+
+        let first = try RTMPTestPublisher(harness.url("live", "k"))
+        #expect(try await RTMPTestPublisherThread.run { try first.publish() } == .started)
+        let firstRun = first.startSending(flv, .init(loops: nil))
+        defer { _ = try? firstRun.stop() }
+        #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 }, "\(harness.gateway.log)")
+
+        let second = try RTMPTestPublisher(harness.url("live", "k"), options: .init(flashVersion: "FMLE/3.0 (compatible; second)"))
+        #expect(try await RTMPTestPublisherThread.run { try second.publish() } == .started)
+        let secondRun = second.startSending(flv, .init(loops: nil))
+        defer { _ = try? secondRun.stop() }
+        #expect(try await RTMPTestPublisherThread.run { try first.waitForServerClose(timeout: .seconds(3)) })
+
+        let switched = await eventually(timeout: .seconds(10)) {
+            let ingest = (try? await harness.relay("cam"))?["ingest"] as? [String: Any]
+            let publisher = ingest?["publisher"] as? [String: Any]
+            return (publisher?["encoder"] as? String)?.contains("second") == true
+        }
+        #expect(switched)
+        let before = harness.nginx.segments("cam").count
+        try await Task.sleep(for: .seconds(4))
+        #expect(harness.nginx.segments("cam").count >= before + 2, "the stream stopped after the takeover")
+        #expect(harness.nginx.publishSessions("cam").count == 1, "the output reconnected")
+        #expect(try await harness.relay("cam")["state"] as? String == "active")
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Publishers come and go, workers die, the gateway restarts: what the outputs, the API
+/// and PostgreSQL show meanwhile.
+@Suite(.serialized)
+struct IngestLifecycleTests {
+    /// A test publisher sending `flv` in a loop until stopped; throws unless it may publish.
+    static func startPublishing(
+        _ url: String, _ flv: RTMPTestPublisherFLV, encoder: String = "FMLE/3.0 (compatible; test)"
+    ) async throws -> (RTMPTestPublisher, RTMPTestPublisherRun) {
+        let publisher = try RTMPTestPublisher(url, options: .init(flashVersion: encoder))
+        let outcome = try await RTMPTestPublisherThread.run { try publisher.publish() }
+        guard outcome == .started else { throw TestFailure("publish to \(url): \(outcome)") }
+        return (publisher, publisher.startSending(flv, .init(loops: nil)))
+    }
+
+    static func state(_ harness: IngestHarness, _ channel: String) async -> (relay: String?, ingest: String?) {
+        let relay = try? await harness.relay(channel)
+        return (relay?["state"] as? String, (relay?["ingest"] as? [String: Any])?["state"] as? String)
+    }
+
+    /// Within the reconnect window a returning publisher continues the same output session;
+    /// a static relay whose publisher stays away longer closes its outputs and waits for the
+    /// next one on the same key.
+    @Test func aStaticRelayBridgesAShortAbsenceAndWaitsOutALongOne() async throws {
+        let harness = try await IngestHarness(
+            routes: "routes:\n"
+                + ingestRoute("cam", channel: "cam", source: "{ type: rtmp, key: k }", extra: "    reconnect_window: 4s\n"),
+            api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
+
+        let (first, firstRun) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 }, "\(harness.gateway.log)")
+        _ = try? await firstRun.stop()
+        first.disconnect(abrupt: true)
+        let bridging = await eventually(timeout: .seconds(3)) { await Self.state(harness, "cam") == ("reconnecting", "waiting") }
+        let seen = await Self.state(harness, "cam")
+        #expect(bridging, "\(seen)")
+
+        try await Task.sleep(for: .milliseconds(1500))
+        let (second, secondRun) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        let resumed = await eventually(timeout: .seconds(5)) { await Self.state(harness, "cam") == ("active", "publishing") }
+        #expect(resumed)
+        let before = harness.nginx.segments("cam").count
+        try await Task.sleep(for: .seconds(3))
+        #expect(harness.nginx.segments("cam").count >= before + 2)
+        #expect(harness.nginx.publishSessions("cam").count == 1, "the output reconnected for a short absence")
+
+        _ = try? await secondRun.stop()
+        second.disconnect(abrupt: true)
+        // Gone longer than the window: the output session ends, the relay waits.
+        let closed = await eventually(timeout: .seconds(12)) { harness.nginx.publishSessions("cam").allSatisfy(\.ended) }
+        #expect(closed, "\(harness.gateway.log)")
+        let waiting = await eventually(timeout: .seconds(5)) { await Self.state(harness, "cam").ingest == "waiting" }
+        #expect(waiting && harness.gateway.log.contains("waiting for the next one"))
+
+        let (_, thirdRun) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        defer { _ = try? thirdRun.stop() }
+        let back = await eventually(timeout: .seconds(15)) {
+            harness.nginx.publishSessions("cam").count == 2 && !harness.nginx.publishSessions("cam").last!.ended
+        }
+        #expect(back, "\(harness.gateway.log)")
+        let active = await eventually(timeout: .seconds(5)) { await Self.state(harness, "cam") == ("active", "publishing") }
+        #expect(active)
+    }
+
+    /// A relay started by request (a seller) ends when its publisher stays away for the window.
+    @Test func aRequestedRelayEndsWhenItsPublisherStaysAway() async throws {
+        let harness = try await IngestHarness(
+            routes: "routes:\n"
+                + ingestRoute("sellers", match: "seller_{id}", source: "{ type: rtmp }", extra: "    reconnect_window: 2s\n"),
+            api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
+        _ = try await harness.start("seller_1")
+        let (publisher, run) = try await Self.startPublishing(try await harness.ingestURL("seller_1"), flv)
+        #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("seller_1").count >= 2 })
+        _ = try? await run.stop()
+        publisher.disconnect(abrupt: true)
+        let gone = await eventually(timeout: .seconds(10)) {
+            guard case .some(.none) = try? await harness.relayIfAny("seller_1") else { return false }
+            return true
+        }
+        #expect(gone, "\(harness.gateway.log)")
+        #expect(harness.gateway.log.contains("source-gone"))
+        // Its key is no longer accepted.
+        let retry = try RTMPTestPublisher(harness.url("live", "anything"))
+        #expect(try await RTMPTestPublisherThread.run { try retry.publish() } != .started)
+    }
+
+    /// A worker killed mid-stream: the publisher stays connected (its connection is the
+    /// supervisor's), the restarted worker gets the headers again and publishes anew.
+    @Test func aKilledWorkerDoesNotDisconnectThePublisher() async throws {
+        let harness = try await IngestHarness(
+            routes: "routes:\n" + ingestRoute("cam", channel: "cam", source: "{ type: rtmp, key: k }"), api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
+        let (publisher, run) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        defer { _ = try? run.stop() }
+        #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 })
+
+        let worker = try #require(harness.gateway.workers.first { $0.cmdline.contains("--relay cam/cam") })
+        kill(worker.pid, SIGKILL)
+        let republished = await eventually(timeout: .seconds(10)) {
+            let sessions = harness.nginx.publishSessions("cam")
+            return sessions.count == 2 && !sessions[1].ended
+        }
+        #expect(republished, "\(harness.gateway.log)")
+        let before = harness.nginx.segments("cam").count
+        try await Task.sleep(for: .seconds(3))
+        #expect(harness.nginx.segments("cam").count >= before + 2)
+        #expect(!publisher.serverClosed && run.error == nil, "\(String(describing: run.error))")
+        let relay = try await harness.relay("cam")
+        #expect(relay["restarts"] as? Int == 1 && relay["state"] as? String == "active", "\(relay)")
+    }
+
+    /// The gateway is killed and started again on the same database: the relay started
+    /// through the API comes back on the same random key, so its publisher just reconnects.
+    @Test func aResumedRelayKeepsItsStreamKey() async throws {
+        let postgres = try await Postgres.migrated()
+        let harness = try await IngestHarness(
+            routes: "routes:\n" + ingestRoute("sellers", match: "seller_{id}", source: "{ type: rtmp }"),
+            settings: "database:\n  url: \"\(postgres.url)\"\n  metrics_interval: 1s\n", api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
+        _ = try await harness.start("seller_5")
+        let url = try await harness.ingestURL("seller_5")
+        let key = String(url.split(separator: "/").last!)
+        #expect(key.count == 32 && key.allSatisfy(\.isHexDigit))
+        let stored = await eventually(timeout: .seconds(5)) {
+            (try? postgres.psql("SELECT ingest_key FROM relays WHERE channel = 'seller_5'")) == key
+        }
+        #expect(stored)
+
+        harness.gateway.child.signal(SIGKILL)
+        _ = await harness.gateway.child.wait(timeout: .seconds(5))
+        let second = try harness.startAnotherGateway()
+        defer { second.child.signal(SIGKILL) }
+        let resumed = await eventually(timeout: .seconds(20)) { (try? await harness.ingestURL("seller_5")) == url }
+        #expect(resumed, "\(second.log)")
+        let (_, run) = try await Self.startPublishing(url, flv)
+        defer { _ = try? run.stop() }
+        #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("seller_5").count >= 2 }, "\(second.log)")
+        #expect(!second.log.contains(key) && !harness.gateway.log.contains(key), "the key reached the log")
+    }
+}
