@@ -143,7 +143,8 @@ let package = Package(
         .testTarget(
             name: "RelayConfigTests",
             dependencies: [
-                "RelayCore", "RelayConfig", "PullSource", "TestSource", "PassthroughTranscoder", "H264Transcoder", "RTMPSink",
+                "RelayCore", "RelayConfig", "PullSource", "TestSource", "RTMPSource", "PassthroughTranscoder", "H264Transcoder",
+                "RTMPSink",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

@@ -95,6 +95,55 @@ import Testing
         #expect(try load(["relaygate.yaml": "log_level: info\n"]).settings.database == nil)
     }
 
+    @Test func ingestSectionAndRTMPSourcesAreRead() throws {
+        let config = try load([
+            "relaygate.yaml": """
+            ingest:
+              listen: 0.0.0.0:1936
+              public_url: rtmp://ingest.example.com
+              max_connections: 50
+              chunk_size: 60000
+              max_message_size: 4M
+              handshake_timeout: 5s
+              idle_timeout: 1m
+              queue: 1M
+            """,
+            "conf.d/20-platforms.yaml": "platforms:\n  local: { type: rtmp, url: \"rtmp://127.0.0.1/live/{channel}\" }\n",
+            "conf.d/30-routes.yaml": """
+            routes:
+              sellers:
+                match: "seller_{id}"
+                source: { type: rtmp }
+                outputs: [local]
+              studio:
+                channel: studio
+                source: { type: rtmp, app: studio, key: "${STREAM_KEY}", takeover: true, publish_timeout: 30s }
+                outputs: [local]
+            """,
+        ])
+        #expect(
+            config.settings.ingest
+                == IngestSettings(
+                    host: "0.0.0.0", port: 1936, publicURL: "rtmp://ingest.example.com", maxConnections: 50, chunkSize: 60000,
+                    maxMessageSize: 4 * 1024 * 1024, handshakeTimeout: .seconds(5), idleTimeout: .seconds(60),
+                    queueBytes: 1024 * 1024))
+        #expect(config.settings.ingest?.effectivePublicURL == "rtmp://ingest.example.com")
+        #expect(config.needsIngest(testRegistry))
+        #expect(testRegistry.ingestEndpoint(for: config.routes[0].source) == IngestEndpoint(app: "live"))
+        #expect(
+            testRegistry.ingestEndpoint(for: config.routes[1].source)
+                == IngestEndpoint(app: "studio", key: testEnvironment["STREAM_KEY"], takeover: true))
+
+        // Without `ingest:` the defaults apply, and only a route pushed to needs the listener.
+        let plain = try load([
+            "conf.d/20-platforms.yaml": "platforms:\n  local: { type: rtmp, url: \"rtmp://127.0.0.1/live/{channel}\" }\n",
+            "conf.d/30-routes.yaml": "routes:\n  r: { channel: c, source: { type: testsrc }, profile: 720p, outputs: [local] }\n",
+        ])
+        #expect(plain.settings.ingest == nil && !plain.needsIngest(testRegistry))
+        #expect(IngestSettings().effectivePublicURL == "rtmp://127.0.0.1:1935")
+        #expect(IngestSettings(host: "::1", port: 1936).effectivePublicURL == "rtmp://[::1]:1936")
+    }
+
     @Test func userDefinedPassthroughReplacesTheBuiltIn() throws {
         let config = try load(["conf.d/10-profiles.yaml": "profiles:\n  passthrough: { type: passthrough, max_jump: 2s }\n"])
         let profile = try #require(config.profiles["passthrough"])

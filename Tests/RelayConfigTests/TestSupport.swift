@@ -3,6 +3,7 @@ import H264Transcoder
 import PassthroughTranscoder
 import PullSource
 import RTMPSink
+import RTMPSource
 import TestSource
 import RelayConfig
 import RelayCore
@@ -10,7 +11,7 @@ import Testing
 
 /// The plugins the shipped examples and the fixtures use.
 let testRegistry = PluginRegistry(
-    sources: [PullSourcePlugin.self, TestSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self, AutoTranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
+    sources: [PullSourcePlugin.self, TestSourcePlugin.self, RTMPSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self, AutoTranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
 
 /// Values the fixtures' `${VAR}`s may use. Anything else is unset.
 let testEnvironment = [
