@@ -6,6 +6,7 @@
 # HLS URL once it decodes. Ctrl-C stops everything cleanly.
 #   DEMO_SECONDS=N   stop by itself after N seconds (default: run until Ctrl-C)
 #   RTMP_PORT, HTTP_PORT   nginx ports (default 1935 and 8080)
+#   INGEST_PORT            relaygate's RTMP ingest (default 1936)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,6 +16,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 rtmp_port=${RTMP_PORT:-1935}
 http_port=${HTTP_PORT:-8080}
+ingest_port=${INGEST_PORT:-1936}
 work=$(mktemp -d /tmp/relaygate-demo.XXXXXX)
 chmod 755 "$work"   # nginx workers (user nobody) must reach the HLS folder inside
 gateway_pid=""
@@ -35,6 +37,8 @@ nginx_start "$work/nginx" "$rtmp_port" "$http_port"
 config="$work/config"
 mkdir -p "$config"
 cp packaging/relaygate.yaml "$config/relaygate.yaml"
+# The shipped `sellers` route is pushed to: its ingest must not take nginx's port.
+printf 'ingest:\n  listen: 127.0.0.1:%s\n' "$ingest_port" >> "$config/relaygate.yaml"
 cp -r conf.d "$config/conf.d"
 sed -i "s#rtmp://127.0.0.1:1935/live/#rtmp://127.0.0.1:$rtmp_port/live/#; s#http://127.0.0.1:8080/hls/#http://127.0.0.1:$http_port/hls/#" \
   "$config/conf.d/20-platforms.yaml"
