@@ -200,6 +200,7 @@ enum OpenAPIDocument {
                 "required": ["app", "state", "refused"],
                 "properties": {
                   "url": { "type": "string", "description": "rtmp://host:port/app/key to publish to. Admin tokens only: it holds the stream key." },
+                  "secureUrl": { "type": "string", "description": "The same over RTMPS, when ingest.rtmps is configured. Admin tokens only." },
                   "app": { "type": "string" },
                   "state": { "type": "string", "enum": ["waiting", "publishing"] },
                   "refused": { "type": "integer", "description": "Publishers refused on this key (a second publisher without takeover)." },

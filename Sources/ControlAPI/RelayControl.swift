@@ -37,15 +37,18 @@ public struct RelayView: Sendable {
     public var playbackURL: String?
     /// A secret: shown to admin tokens only.
     public var streamKey: String?
-    /// Where publishers push (a secret: it holds the key), for a relay whose source is pushed to.
+    /// Where publishers push (a secret: it holds the key), for a relay whose source is pushed to;
+    /// and the same over RTMPS when it is on.
     public var ingestURL: String?
+    public var ingestSecureURL: String?
     public var ingest: IngestStatus?
 
     public init(
         id: String, channel: String, route: String, sellerUID: String?, origin: Origin, state: RelayState,
         health: RelayHealth, startedAt: Date, stats: RelayStats?, restarts: Int, playbackURL: String?, streamKey: String?,
-        ingestURL: String? = nil, ingest: IngestStatus? = nil
+        ingestURL: String? = nil, ingestSecureURL: String? = nil, ingest: IngestStatus? = nil
     ) {
+        self.ingestSecureURL = ingestSecureURL
         self.id = id
         self.channel = channel
         self.route = route

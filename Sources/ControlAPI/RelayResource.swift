@@ -28,6 +28,7 @@ struct RelayResource: Encodable {
         }
 
         var url: String?
+        var secureUrl: String?
         var app: String
         var state: String
         var refused: Int64
@@ -78,7 +79,7 @@ struct RelayResource: Encodable {
         }
         ingest = view.ingest.map { status in
             Ingest(
-                url: showStreamKey ? view.ingestURL : nil, app: status.app,
+                url: showStreamKey ? view.ingestURL : nil, secureUrl: showStreamKey ? view.ingestSecureURL : nil, app: status.app,
                 state: status.publisher == nil ? "waiting" : "publishing", refused: status.refused,
                 publisher: status.publisher.map {
                     Ingest.Publisher(

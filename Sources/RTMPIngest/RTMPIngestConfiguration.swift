@@ -17,12 +17,33 @@ package struct RTMPIngestConfiguration: Sendable, Equatable {
     package var queueBytes: Int
     /// Chunk size announced, and the protocol limits.
     var session: RTMPServerConfiguration
+    /// RTMPS: a second listener speaking TLS, then the same protocol.
+    package var tls: TLS?
+
+    package struct TLS: Sendable, Equatable {
+        package var host: String
+        package var port: Int
+        /// PEM files: the certificate chain (leaf first) and its private key.
+        package var certificatePath: String
+        package var privateKeyPath: String
+        /// `rtmps://host:port`: what publishers are told.
+        package var publicURL: String
+
+        package init(host: String, port: Int, certificatePath: String, privateKeyPath: String, publicURL: String) {
+            self.host = host
+            self.port = port
+            self.certificatePath = certificatePath
+            self.privateKeyPath = privateKeyPath
+            self.publicURL = publicURL
+        }
+    }
 
     package init(
         host: String = "0.0.0.0", port: Int = 1935, publicURL: String? = nil, maxConnections: Int = 1000,
         handshakeTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(20), queueBytes: Int = 4 * 1024 * 1024,
-        chunkSize: Int = 4096, maxChunkSize: Int = 0xFF_FFFF, maxMessageSize: Int = 8 * 1024 * 1024
+        chunkSize: Int = 4096, maxChunkSize: Int = 0xFF_FFFF, maxMessageSize: Int = 8 * 1024 * 1024, tls: TLS? = nil
     ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.publicURL = publicURL ?? "rtmp://\(host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host):\(port)"

@@ -1,8 +1,9 @@
 import Foundation
 import Glibc
 package import Logging
-package import NIOCore
+import NIOCore
 import NIOPosix
+import NIOSSL
 package import RelayCore
 import RTMPProtocol
 import Synchronization
@@ -20,7 +21,8 @@ package final class RTMPIngestServer: IngestDirectory {
     private var loop: any EventLoop { group.any() }
     /// Endpoints by relay and by app + key. Leaf lock: nothing is called while holding it.
     private let endpoints = Mutex<(byRelay: [String: Endpoint], bySlot: [String: Endpoint])>(([:], [:]))
-    private let listener = Mutex<(any Channel)?>(nil)
+    /// The plain listener, and the TLS one when RTMPS is on.
+    private let listeners = Mutex<[any Channel]>([])
     private let connections = Atomic<Int>(0)
     /// Each relay's newest attach: an older one that completes late is discarded.
     private let feedGenerations = Mutex<[String: Int]>([:])
@@ -33,38 +35,70 @@ package final class RTMPIngestServer: IngestDirectory {
 
     package var publicURL: String { configuration.publicURL }
 
-    package var isListening: Bool { listener.withLock { $0 != nil } }
+    package var secureURL: String? { configuration.tls?.publicURL }
 
-    /// The address it listens on once `listen()` returned (the port, when 0 was asked for).
-    package var localAddress: SocketAddress? { listener.withLock { $0?.localAddress } }
+    package var isListening: Bool { listeners.withLock { !$0.isEmpty } }
 
-    /// Binds the listener; throws when the address cannot be bound.
+    /// Binds the listener (and the RTMPS one); throws when an address cannot be bound or the
+    /// certificate or key cannot be read.
     package func listen() async throws {
         guard !isListening else { return }
         let configuration = self.configuration
-        let channel = try await ServerBootstrap(group: group)
+        // Read the certificate first: a bad one must not leave a half-started server.
+        let tls = try configuration.tls.map { settings in (settings, try Self.tlsContext(settings)) }
+        let plain = try await bind(host: configuration.host, port: configuration.port, tls: nil)
+        listeners.withLock { $0.append(plain) }
+        scheduleRateSampling(on: plain.eventLoop)
+        logger.notice(
+            "RTMP ingest listening",
+            metadata: ["address": "\(plain.localAddress?.description ?? "?")", "public_url": "\(configuration.publicURL)"])
+        if let (settings, context) = tls {
+            let secure = try await bind(host: settings.host, port: settings.port, tls: context)
+            listeners.withLock { $0.append(secure) }
+            logger.notice(
+                "RTMPS ingest listening",
+                metadata: ["address": "\(secure.localAddress?.description ?? "?")", "public_url": "\(settings.publicURL)"])
+        }
+    }
+
+    private func bind(host: String, port: Int, tls: NIOSSLContext?) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // Replies are small and a publisher waits for each; do not let Nagle hold them.
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture { try self.setUp(channel) }
+                channel.eventLoop.makeCompletedFuture { try self.setUp(channel, tls: tls) }
             }
-            .bind(host: configuration.host, port: configuration.port).get()
-        listener.withLock { $0 = channel }
-        scheduleRateSampling(on: channel.eventLoop)
-        logger.notice(
-            "RTMP ingest listening",
-            metadata: ["address": "\(channel.localAddress?.description ?? "?")", "public_url": "\(configuration.publicURL)"])
+            .bind(host: host, port: port).get()
     }
 
-    /// Closes the listener, every publisher and every feed.
+    /// TLS 1.2 or newer with the configured certificate chain and key.
+    private static func tlsContext(_ settings: RTMPIngestConfiguration.TLS) throws -> NIOSSLContext {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(settings.certificatePath)
+            let key = try NIOSSLPrivateKey(file: settings.privateKeyPath, format: .pem)
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            configuration.minimumTLSVersion = .tlsv12
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw TLSSetupError(
+                description: "RTMPS: cannot use certificate \(settings.certificatePath) with key \(settings.privateKeyPath): \(error)")
+        }
+    }
+
+    struct TLSSetupError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Closes the listeners, every publisher and every feed.
     package func shutdown() async {
-        let channel = listener.withLock { current in
-            defer { current = nil }
+        let channels = listeners.withLock { current in
+            defer { current = [] }
             return current
         }
-        try? await channel?.close()
+        for channel in channels { try? await channel.close() }
         let all = endpoints.withLock { tables in
             defer { tables = ([:], [:]) }
             return Array(tables.byRelay.values)
@@ -73,7 +107,7 @@ package final class RTMPIngestServer: IngestDirectory {
         try? await group.shutdownGracefully()
     }
 
-    private func setUp(_ channel: any Channel) throws {
+    private func setUp(_ channel: any Channel, tls: NIOSSLContext?) throws {
         let open = connections.wrappingAdd(1, ordering: .relaxed).newValue
         IngestMetrics.connectionOpened()
         channel.closeFuture.whenComplete { [self] _ in
@@ -88,6 +122,7 @@ package final class RTMPIngestServer: IngestDirectory {
         }
         let counters = ConnectionCounters()
         let idle = TimeAmount.milliseconds(configuration.idleTimeout.milliseconds)
+        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
         try channel.pipeline.syncOperations.addHandlers(
             ByteCounter(counters),
             IdleStateHandler(readTimeout: idle),

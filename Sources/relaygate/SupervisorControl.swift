@@ -120,6 +120,6 @@ final class SupervisorControl: RelayControl {
             sellerUID: sellerUID, origin: snapshot.origin == .config ? .config : .api, state: snapshot.state,
             health: snapshot.health, startedAt: snapshot.startedAt, stats: snapshot.stats, restarts: snapshot.restarts,
             playbackURL: config.playbackURL(for: snapshot.spec), streamKey: GatewayConfig.streamKey(for: snapshot.spec),
-            ingestURL: snapshot.ingest?.url, ingest: snapshot.ingest?.status)
+            ingestURL: snapshot.ingest?.url, ingestSecureURL: snapshot.ingest?.secureURL, ingest: snapshot.ingest?.status)
     }
 }

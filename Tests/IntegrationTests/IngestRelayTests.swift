@@ -47,6 +47,51 @@ struct IngestRelayTests {
         #expect(harness.gateway.log.contains("publishing"), "\(harness.gateway.log)")
     }
 
+    /// RTMPS on its own port: ffmpeg publishes over TLS (a certificate made for the test), the
+    /// API tells the rtmps:// URL, and the stream arrives as over plain RTMP.
+    @Test func ffmpegPublishesOverRTMPS() async throws {
+        let tlsPort = FreePort.next()
+        let certificates = try TempDirectory("tls")
+        let made = try runProgram(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-keyout", certificates.file("key.pem"), "-out", certificates.file("cert.pem"),
+            ])
+        try #require(made.status == 0, "\(made.stderr)")
+        let harness = try await IngestHarness(
+            routes: "routes:\n"
+                + ingestRoute("studio", channel: "studio", source: "{ type: rtmp, key: tlskey }", extra: "    reconnect_window: 0s\n"),
+            ingest: """
+                  rtmps:
+                    listen: 127.0.0.1:\(tlsPort)
+                    certificate: \(certificates.file("cert.pem"))
+                    private_key: \(certificates.file("key.pem"))
+
+                """,
+            api: true)
+        defer { harness.gateway.child.signal(SIGKILL) }
+        let listening = await eventually(timeout: .seconds(5)) { FreePort.isListening(tlsPort) }
+        try #require(listening, "\(harness.gateway.log)")
+        let ingest = try #require(try await harness.relay("studio")["ingest"] as? [String: Any])
+        #expect(ingest["secureUrl"] as? String == "rtmps://127.0.0.1:\(tlsPort)/live/tlskey", "\(ingest)")
+
+        let source = try harness.clip("source", seconds: 4)
+        let pusher = try harness.push(source, to: "rtmps://127.0.0.1:\(tlsPort)/live/tlskey")
+        let status = await pusher.wait(timeout: .seconds(30))
+        #expect(status == 0, "ffmpeg over RTMPS: \(pusher.stderr)\ngateway:\n\(harness.gateway.log)")
+        let received = try videoFrameHashes(try await harness.nginx.recording("studio"))
+        #expect(received == (try videoFrameHashes(source)), "received \(received.count) pictures")
+
+        // Plain bytes on the TLS port are a failed TLS handshake: that connection only is closed.
+        let closed = try await RTMPTestPublisherThread.run { () -> Bool in
+            let connection = try RTMPTestPublisherRawConnection(port: tlsPort)
+            try? connection.send([3] + [UInt8](repeating: 0, count: 1536))
+            return try connection.waitForClose(timeout: .seconds(3))
+        }
+        #expect(closed && harness.gateway.child.isRunning)
+    }
+
     /// Twenty publishers on the one ingest port, each with the random key of its own relay
     /// (started through the API, which tells the key): each stream reaches its own output.
     @Test func twentyPublishersOnOnePortEachReachTheirOwnRelay() async throws {

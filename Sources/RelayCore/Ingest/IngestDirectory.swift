@@ -6,6 +6,8 @@ public import Foundation
 public protocol IngestDirectory: Sendable {
     /// `rtmp://host:port`: where publishers connect (the configured public URL).
     var publicURL: String { get }
+    /// `rtmps://host:port` when publishers may also connect with TLS; nil otherwise.
+    var secureURL: String? { get }
     /// Accepts publishers on the registration's app and key from now on.
     func register(_ registration: IngestRegistration) throws(IngestConflict)
     /// Stops accepting publishers for `relay`; its publisher, if any, is disconnected.

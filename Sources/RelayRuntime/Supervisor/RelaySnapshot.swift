@@ -20,6 +20,8 @@ public struct RelaySnapshot: Sendable {
     public struct Ingest: Sendable {
         /// `rtmp://host:port/app/key`: a secret (it holds the stream key).
         public var url: String
+        /// The same over RTMPS, when it is on.
+        public var secureURL: String?
         public var status: IngestStatus
     }
 

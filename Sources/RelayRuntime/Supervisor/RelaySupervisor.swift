@@ -264,7 +264,9 @@ public actor RelaySupervisor {
             ingest: relay.ingest.flatMap { registration in
                 ingest.flatMap { directory in
                     directory.status(relay: registration.relay).map {
-                        RelaySnapshot.Ingest(url: "\(directory.publicURL)/\(registration.app)/\(registration.key)", status: $0)
+                        let path = "/\(registration.app)/\(registration.key)"
+                        return RelaySnapshot.Ingest(
+                            url: directory.publicURL + path, secureURL: directory.secureURL.map { $0 + path }, status: $0)
                     }
                 }
             })
