@@ -138,6 +138,7 @@ struct IngestRelayTests {
         let metrics = try await harness.http!.send("GET", "/metrics", token: IngestHarness.adminToken).text
         #expect(metrics.contains("relaygate_ingest_publishers 20"), "\(metrics)")
         #expect(metrics.contains("relaygate_ingest_publishing{route=\"cams\",channel=\"cam7\"} 1") || metrics.contains("relaygate_ingest_publishing{channel=\"cam7\",route=\"cams\"} 1"), "\(metrics)")
+        #expect(metrics.contains("relaygate_ingest_publisher_uptime_seconds{"), "\(metrics)")
         #expect(!urls.contains { harness.gateway.log.contains(String($0.split(separator: "/").last!)) }, "a key reached the log")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import RelayCore
 
@@ -14,7 +15,7 @@ struct RelayGauges {
     ]
     private static let perIngest = [
         "relaygate_ingest_publishing", "relaygate_ingest_bitrate_kbps", "relaygate_ingest_received_bytes",
-        "relaygate_ingest_dropped_messages",
+        "relaygate_ingest_dropped_messages", "relaygate_ingest_publisher_uptime_seconds",
     ]
 
     mutating func update(_ relays: [RelaySnapshot]) {
@@ -41,6 +42,8 @@ struct RelayGauges {
                 Gauge(label: Self.perIngest[1], dimensions: dimensions).record(ingest.publisher?.bitrateKbps ?? 0)
                 Gauge(label: Self.perIngest[2], dimensions: dimensions).record(ingest.publisher?.bytesIn ?? 0)
                 Gauge(label: Self.perIngest[3], dimensions: dimensions).record(ingest.publisher?.dropped ?? 0)
+                let uptime = ingest.publisher.map { max(0, Date().timeIntervalSince($0.connectedSince)) } ?? 0
+                Gauge(label: Self.perIngest[4], dimensions: dimensions).record(uptime)
             }
         }
         for labels in published.subtracting(current) {
