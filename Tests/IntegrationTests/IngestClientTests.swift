@@ -80,9 +80,7 @@ struct IngestClientTests {
         let (wrongApp, refusedApp) = try await Self.publish(flv, to: harness.url("other", "goodkey"))
         #expect(refusedApp == .rejected(code: "NetStream.Publish.BadName", description: "unknown stream key"), "\(wrongApp.replies)")
 
-        let first = try RTMPTestPublisher(harness.url("live", "goodkey"))
-        #expect(try await RTMPTestPublisherThread.run { try first.publish() } == .started)
-        let run = first.startSending(flv, .init(loops: nil))
+        let (first, run) = try await startPublishing(harness.url("live", "goodkey"), flv)
         defer { _ = try? run.stop() }
         let flowing = await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 }
         #expect(flowing, "log:\n\(harness.gateway.log)")
@@ -110,15 +108,11 @@ struct IngestClientTests {
         defer { harness.gateway.child.signal(SIGKILL) }
         let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
 
-        let first = try RTMPTestPublisher(harness.url("live", "k"))
-        #expect(try await RTMPTestPublisherThread.run { try first.publish() } == .started)
-        let firstRun = first.startSending(flv, .init(loops: nil))
+        let (first, firstRun) = try await startPublishing(harness.url("live", "k"), flv)
         defer { _ = try? firstRun.stop() }
         #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 }, "\(harness.gateway.log)")
 
-        let second = try RTMPTestPublisher(harness.url("live", "k"), options: .init(flashVersion: "FMLE/3.0 (compatible; second)"))
-        #expect(try await RTMPTestPublisherThread.run { try second.publish() } == .started)
-        let secondRun = second.startSending(flv, .init(loops: nil))
+        let (_, secondRun) = try await startPublishing(harness.url("live", "k"), flv, encoder: "FMLE/3.0 (compatible; second)")
         defer { _ = try? secondRun.stop() }
         #expect(try await RTMPTestPublisherThread.run { try first.waitForServerClose(timeout: .seconds(3)) })
 

@@ -124,3 +124,13 @@ func videoFrameHashes(_ url: String) throws -> [String] {
         $0.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }
+
+/// A test publisher sending `flv` in a loop until stopped; throws unless it may publish.
+func startPublishing(
+    _ url: String, _ flv: RTMPTestPublisherFLV, encoder: String = "FMLE/3.0 (compatible; test)"
+) async throws -> (RTMPTestPublisher, RTMPTestPublisherRun) {
+    let publisher = try RTMPTestPublisher(url, options: .init(flashVersion: encoder))
+    let outcome = try await RTMPTestPublisherThread.run { try publisher.publish() }
+    guard outcome == .started else { throw TestFailure("publish to \(url): \(outcome)") }
+    return (publisher, publisher.startSending(flv, .init(loops: nil)))
+}

@@ -6,16 +6,6 @@ import TestSupport
 /// and PostgreSQL show meanwhile.
 @Suite(.serialized)
 struct IngestLifecycleTests {
-    /// A test publisher sending `flv` in a loop until stopped; throws unless it may publish.
-    static func startPublishing(
-        _ url: String, _ flv: RTMPTestPublisherFLV, encoder: String = "FMLE/3.0 (compatible; test)"
-    ) async throws -> (RTMPTestPublisher, RTMPTestPublisherRun) {
-        let publisher = try RTMPTestPublisher(url, options: .init(flashVersion: encoder))
-        let outcome = try await RTMPTestPublisherThread.run { try publisher.publish() }
-        guard outcome == .started else { throw TestFailure("publish to \(url): \(outcome)") }
-        return (publisher, publisher.startSending(flv, .init(loops: nil)))
-    }
-
     static func state(_ harness: IngestHarness, _ channel: String) async -> (relay: String?, ingest: String?) {
         let relay = try? await harness.relay(channel)
         return (relay?["state"] as? String, (relay?["ingest"] as? [String: Any])?["state"] as? String)
@@ -32,7 +22,7 @@ struct IngestLifecycleTests {
         defer { harness.gateway.child.signal(SIGKILL) }
         let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
 
-        let (first, firstRun) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        let (first, firstRun) = try await startPublishing(harness.url("live", "k"), flv)
         #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 }, "\(harness.gateway.log)")
         _ = try? await firstRun.stop()
         first.disconnect(abrupt: true)
@@ -41,7 +31,7 @@ struct IngestLifecycleTests {
         #expect(bridging, "\(seen)")
 
         try await Task.sleep(for: .milliseconds(1500))
-        let (second, secondRun) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        let (second, secondRun) = try await startPublishing(harness.url("live", "k"), flv)
         let resumed = await eventually(timeout: .seconds(5)) { await Self.state(harness, "cam") == ("active", "publishing") }
         #expect(resumed)
         let before = harness.nginx.segments("cam").count
@@ -57,7 +47,7 @@ struct IngestLifecycleTests {
         let waiting = await eventually(timeout: .seconds(5)) { await Self.state(harness, "cam").ingest == "waiting" }
         #expect(waiting && harness.gateway.log.contains("waiting for the next one"))
 
-        let (_, thirdRun) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        let (_, thirdRun) = try await startPublishing(harness.url("live", "k"), flv)
         defer { _ = try? thirdRun.stop() }
         let back = await eventually(timeout: .seconds(15)) {
             harness.nginx.publishSessions("cam").count == 2 && !harness.nginx.publishSessions("cam").last!.ended
@@ -76,7 +66,7 @@ struct IngestLifecycleTests {
         defer { harness.gateway.child.signal(SIGKILL) }
         let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
         _ = try await harness.start("seller_1")
-        let (publisher, run) = try await Self.startPublishing(try await harness.ingestURL("seller_1"), flv)
+        let (publisher, run) = try await startPublishing(try await harness.ingestURL("seller_1"), flv)
         #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("seller_1").count >= 2 })
         _ = try? await run.stop()
         publisher.disconnect(abrupt: true)
@@ -98,7 +88,7 @@ struct IngestLifecycleTests {
             routes: "routes:\n" + ingestRoute("cam", channel: "cam", source: "{ type: rtmp, key: k }"), api: true)
         defer { harness.gateway.child.signal(SIGKILL) }
         let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
-        let (publisher, run) = try await Self.startPublishing(harness.url("live", "k"), flv)
+        let (publisher, run) = try await startPublishing(harness.url("live", "k"), flv)
         defer { _ = try? run.stop() }
         #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 })
 
@@ -141,7 +131,7 @@ struct IngestLifecycleTests {
         defer { second.child.signal(SIGKILL) }
         let resumed = await eventually(timeout: .seconds(20)) { (try? await harness.ingestURL("seller_5")) == url }
         #expect(resumed, "\(second.log)")
-        let (_, run) = try await Self.startPublishing(url, flv)
+        let (_, run) = try await startPublishing(url, flv)
         defer { _ = try? run.stop() }
         #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("seller_5").count >= 2 }, "\(second.log)")
         #expect(!second.log.contains(key) && !harness.gateway.log.contains(key), "the key reached the log")

@@ -40,9 +40,7 @@ struct IngestRobustnessTests {
             ingest: "  handshake_timeout: 3s\n  idle_timeout: 1s\n  max_connections: 12\n")
         defer { harness.gateway.child.signal(SIGKILL) }
         let flv = try RTMPTestPublisherFLV(path: try harness.clip("clip", seconds: 2))
-        let good = try RTMPTestPublisher(harness.url("live", "k"))
-        #expect(try await RTMPTestPublisherThread.run { try good.publish() } == .started)
-        let run = good.startSending(flv, .init(loops: nil))
+        let (good, run) = try await startPublishing(harness.url("live", "k"), flv)
         defer { _ = try? run.stop() }
         #expect(await eventually(timeout: .seconds(15)) { harness.nginx.segments("cam").count >= 2 }, "\(harness.gateway.log)")
         let segmentsBefore = harness.nginx.segments("cam").count
