@@ -11,8 +11,9 @@ usage:
       waits until all N streams (names from --streams, i = 1..N) publish in APP of the
       nginx-rtmp whose /stat is at URL, waits --warmup seconds, then over --seconds takes
       utime+stime deltas from /proc/PID/stat and PSS/RSS from /proc/PID/smaps_rollup (every
-      5 s) of the group, and checks that every stream received at least 75 % of BITRATE.
-      Prints one JSON line; exits 1 if a stream is missing or slow, or the group changed.
+      5 s; the total once a minute on stderr, to show growth) of the group, and checks that
+      every stream received at least 75 % of BITRATE. Prints one JSON line (CPU also split
+      into user time); exits 1 if a stream is missing or slow, or the group changed.
   proc_usage.py table FILE...
       the JSON lines of `measure` as a Markdown table
 """
@@ -46,9 +47,9 @@ def stat_fields(pid):
 
 
 def cpu_ticks(pid):
-    """(utime + stime, start time): the start time tells a reused pid apart."""
+    """(utime, stime, start time): the start time tells a reused pid apart."""
     fields = stat_fields(pid)
-    return int(fields[11]) + int(fields[12]), int(fields[19])
+    return int(fields[11]), int(fields[12]), int(fields[19])
 
 
 def group(root):
@@ -147,6 +148,10 @@ def measure(args):
     samples = []  # per sample: {pid: (pss, rss)}
     while True:
         samples.append({pid: memory(pid) for pid in members})
+        if len(samples) % round(60 / MEMORY_EVERY) == 1:  # memory growth, once a minute
+            pss = [sum(sample[pid][0] for pid in members) / 1024 for sample in (samples[0], samples[-1])]
+            log(f"{args.name}: {time.monotonic() - start:4.0f} s: PSS {pss[1]:.1f} MiB ({pss[1] - pss[0]:+.1f}), "
+                f"of which pid {args.root} (supervisor or master) {samples[-1][args.root][0] / 1024:.1f} MiB")
         left = start + args.seconds - time.monotonic()
         if left <= 0:
             break
@@ -155,7 +160,7 @@ def measure(args):
     elapsed = time.monotonic() - start
     bytes_after = streams(args.stat, args.app)
 
-    if group(args.root) != members or any(after[pid][1] != before[pid][1] for pid in members):
+    if group(args.root) != members or any(after[pid][2] != before[pid][2] for pid in members):
         fail(f"{args.name}: processes ended or started while measuring (a worker restarted?)")
     rates = []
     for name in expected:
@@ -170,15 +175,19 @@ def measure(args):
     def mean_kib(pids, which):
         return statistics.mean(sum(sample[pid][which] for pid in pids) for sample in samples)
 
+    def cpu_s(pids, which=(0, 1)):
+        return sum(after[p][i] - before[p][i] for p in pids for i in which) / TICK
+
     root = {args.root}
     result = {
         "name": args.name, "n": args.n, "seconds": round(elapsed, 2), "processes": len(members),
-        "cpu_s": sum(after[p][0] - before[p][0] for p in members) / TICK,
-        "cpu_root_s": (after[args.root][0] - before[args.root][0]) / TICK,
+        "cpu_s": cpu_s(members), "cpu_root_s": cpu_s(root),
+        "cpu_user_s": cpu_s(members, (0,)), "cpu_root_user_s": cpu_s(root, (0,)),
         "pss_mib": mean_kib(members, 0) / 1024, "rss_mib": mean_kib(members, 1) / 1024,
         "pss_root_mib": mean_kib(root, 0) / 1024, "rss_root_mib": mean_kib(root, 1) / 1024,
         "pss_first_mib": sum(samples[0][p][0] for p in members) / 1024,
         "pss_last_mib": sum(samples[-1][p][0] for p in members) / 1024,
+        "pss_root_first_mib": samples[0][args.root][0] / 1024, "pss_root_last_mib": samples[-1][args.root][0] / 1024,
         "received_kbps_min": min(rates) / 1000, "received_kbps_median": statistics.median(rates) / 1000,
     }
     print(json.dumps(result))
@@ -186,23 +195,28 @@ def measure(args):
 
 def table(args):
     runs = [json.loads(line) for path in args.files for line in open(path) if line.strip()]
-    print("| | processes | CPU s / stream-s | % of a core per stream | CPU total, % of a core "
-          "| PSS per stream | PSS total | RSS per stream | RSS total | PSS first → last sample |")
+    print("| | processes | CPU s / stream-s | % of a core per stream | CPU total, % of a core (user share) "
+          "| PSS per stream | PSS total | RSS per stream | RSS total | PSS total, first → last sample |")
     print("|---|---|---|---|---|---|---|---|---|---|")
 
-    def row(label, processes, cpu, pss, rss, n, seconds, growth=""):
+    def row(label, processes, cpu, user, pss, rss, n, seconds, growth):
         per_stream = cpu / (n * seconds)
         print(f"| {label} | {processes} | {per_stream:.5f} | {per_stream * 100:.2f} % | {cpu / seconds * 100:.1f} % "
-              f"| {pss / n:.1f} MiB | {pss:.0f} MiB | {rss / n:.1f} MiB | {rss:.0f} MiB | {growth} |")
+              f"({user / cpu * 100:.0f} % user) | {pss / n:.1f} MiB | {pss:.0f} MiB | {rss / n:.1f} MiB | {rss:.0f} MiB "
+              f"| {growth[0]:.1f} → {growth[1]:.1f} MiB |")
 
     for run in runs:
         n, seconds = run["n"], run["seconds"]
-        growth = f"{run['pss_first_mib']:.0f} → {run['pss_last_mib']:.0f} MiB"
-        row(f"**{run['name']}**", run["processes"], run["cpu_s"], run["pss_mib"], run["rss_mib"], n, seconds, growth)
+        row(f"**{run['name']}**", run["processes"], run["cpu_s"], run["cpu_user_s"], run["pss_mib"], run["rss_mib"], n,
+            seconds, (run["pss_first_mib"], run["pss_last_mib"]))
         if run["name"] == "relaygate":  # the supervisor (ingest server) and the workers apart
-            row("↳ supervisor (ingest server)", 1, run["cpu_root_s"], run["pss_root_mib"], run["rss_root_mib"], n, seconds)
-            row("↳ workers", run["processes"] - 1, run["cpu_s"] - run["cpu_root_s"], run["pss_mib"] - run["pss_root_mib"],
-                run["rss_mib"] - run["rss_root_mib"], n, seconds)
+            root = (run["pss_root_first_mib"], run["pss_root_last_mib"])
+            row("↳ supervisor (ingest server)", 1, run["cpu_root_s"], run["cpu_root_user_s"], run["pss_root_mib"],
+                run["rss_root_mib"], n, seconds, root)
+            row("↳ workers", run["processes"] - 1, run["cpu_s"] - run["cpu_root_s"],
+                run["cpu_user_s"] - run["cpu_root_user_s"], run["pss_mib"] - run["pss_root_mib"],
+                run["rss_mib"] - run["rss_root_mib"], n, seconds,
+                (run["pss_first_mib"] - root[0], run["pss_last_mib"] - root[1]))
     if len(runs) == 2:
         a, b = runs
         cpu = (a["cpu_s"] / a["seconds"]) / (b["cpu_s"] / b["seconds"])
