@@ -1,8 +1,9 @@
 # Shared by the benchmarks: dependencies, a release build, a scratch folder and a private
 # nginx-rtmp on free ports. Source it from the repository root after `set -euo pipefail`.
-#   bench_setup NAME   → $root, $bin (release relaygate), $work (scratch, removed at exit
-#                        unless KEEP is set), $rtmp_port and $http_port (nginx in $work/nginx);
-#                        processes appended to $pids are killed at exit.
+#   bench_setup NAME [APPS] → $root, $bin (release relaygate), $work (scratch, removed at exit
+#                        unless KEEP is set), $rtmp_port and $http_port (nginx in $work/nginx,
+#                        with APPS as in nginx_start); processes appended to $pids are killed
+#                        at exit, and every nginx started in $work/nginx* is stopped.
 
 . scripts/lib/nginx.sh
 
@@ -10,7 +11,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 bench_cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  nginx_stop "$work/nginx"
+  for prefix in "$work"/nginx*; do nginx_stop "$prefix"; done
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 
@@ -26,5 +27,5 @@ bench_setup() {
   bin="$root/.build/release/relaygate"
   rtmp_port=$(free_port)
   http_port=$(free_port)
-  nginx_start "$work/nginx" "$rtmp_port" "$http_port"
+  nginx_start "$work/nginx" "$rtmp_port" "$http_port" "${2:-}"
 }

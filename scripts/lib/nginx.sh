@@ -1,10 +1,11 @@
 # Shared by the demo and the benchmark: a private nginx-rtmp in its own prefix.
-# usage: nginx_start PREFIX RTMP_PORT HTTP_PORT   (HLS under http://127.0.0.1:HTTP_PORT/hls/;
-#        what is published to app `rec` is kept as PREFIX/rec/NAME.flv)
+# usage: nginx_start PREFIX RTMP_PORT HTTP_PORT [APPS]   (HLS under http://127.0.0.1:HTTP_PORT/hls/;
+#        what is published to app `rec` is kept as PREFIX/rec/NAME.flv; APPS: more
+#        `application NAME { … }` blocks for the RTMP server)
 #        nginx_stop PREFIX
 
 nginx_start() {
-  local prefix=$1 rtmp_port=$2 http_port=$3
+  local prefix=$1 rtmp_port=$2 http_port=$3 apps=${4:-}
   mkdir -p "$prefix/hls" "$prefix/rec" "$prefix/logs" "$prefix/tmp"
   # nginx's workers run as nobody when started as root; they write the HLS files.
   chmod 755 "$prefix"
@@ -28,6 +29,7 @@ rtmp {
       live on;
       record all; record_path $prefix/rec; record_unique off;
     }
+    $apps
   }
 }
 http {
