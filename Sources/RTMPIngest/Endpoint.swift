@@ -47,6 +47,8 @@ final class Endpoint: @unchecked Sendable {
     private var dropped: Int64 = 0
     private var refused: Int64 = 0
     private var closed = false
+    /// Media written to the feed since its last flush.
+    private var unflushed = false
 
     /// What `status` reports, with the live publisher's counters (read at that moment).
     private let mirror: Mutex<(status: IngestStatus, counters: ConnectionCounters?)>
@@ -131,7 +133,8 @@ final class Endpoint: @unchecked Sendable {
             case .data: metadata = frame
             }
             // Configuration always goes through: it is small and the worker cannot decode without it.
-            feed?.send(frame)
+            feed?.write(frame)
+            unflushed = true
             return
         }
         guard let feed else {
@@ -155,7 +158,16 @@ final class Endpoint: @unchecked Sendable {
             awaitingKeyframe = true
             return
         }
-        feed.send(frame)
+        feed.write(frame)
+        unflushed = true
+    }
+
+    /// Sends what `forward` wrote: called once the publisher's current read is handled.
+    func flush() {
+        loop.preconditionInEventLoop()
+        guard unflushed else { return }
+        unflushed = false
+        feed?.flush()
     }
 
     private func drop() {

@@ -63,6 +63,12 @@ final class PublisherHandler: ChannelInboundHandler {
         }
     }
 
+    /// One flush per read from the publisher: every message of the read reaches the worker together.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        endpoint?.flush()
+        context.fireChannelReadComplete()
+    }
+
     private func decide(_ request: RTMPPublishRequest, context: ChannelHandlerContext) {
         var metadata: Logger.Metadata = ["app": "\(request.app)"]
         guard let endpoint = lookup(request.app, request.streamName) else {

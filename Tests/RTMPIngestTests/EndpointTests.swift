@@ -44,8 +44,10 @@ import Testing
         return RTMPMediaMessage(kind: .data, timestamp: 0, payload: payload)
     }()
 
-    /// Everything written to the feed so far, decoded.
-    func frames(_ feed: EmbeddedChannel) throws -> [IngestMessage] {
+    /// Everything the endpoint has sent to the feed so far (after the flush that ends a
+    /// publisher's read), decoded.
+    func frames(_ feed: EmbeddedChannel, _ endpoint: Endpoint) throws -> [IngestMessage] {
+        endpoint.flush()
         var decoder = IngestFrame.Decoder()
         while let buffer = try feed.readOutbound(as: ByteBuffer.self) { decoder.append(buffer.readableBytesView) }
         var messages: [IngestMessage] = []
@@ -69,10 +71,23 @@ import Testing
         endpoint.forward(Self.audio(0xFFFF_FFFA), from: id)
         endpoint.forward(Self.video(0x0000_0010, keyframe: false), from: id)
 
-        let messages = try frames(feed)
+        let messages = try frames(feed, endpoint)
         #expect(messages.first == .publish(info))
         #expect(media(messages).map(\.1) == [0, 0xFFFF_FFF0, 0xFFFF_FFF0, 0xFFFF_FFFA, 0x1_0000_0010])
         #expect(endpoint.status().publisher?.address == "10.0.0.9:5000")
+    }
+
+    @Test func mediaLeavesOnceThePublishersReadIsDone() throws {
+        let endpoint = endpoint()
+        let feed = EmbeddedChannel(loop: loop)
+        endpoint.attach(feed)
+        let (channel, id, counters) = publisher()
+        _ = endpoint.claim(id: id, channel: channel, info: info, counters: counters)
+        _ = try feed.readOutbound(as: ByteBuffer.self)
+        endpoint.forward(Self.video(0, keyframe: true), from: id)
+        endpoint.forward(Self.audio(10), from: id)
+        #expect(try feed.readOutbound(as: ByteBuffer.self) == nil, "written but not yet flushed")
+        #expect(media(try frames(feed, endpoint)).map(\.1) == [0, 10])
     }
 
     @Test func mediaWaitsForAKeyframeAndConfigurationAlwaysPasses() throws {
@@ -85,7 +100,7 @@ import Testing
         endpoint.forward(Self.video(40, keyframe: false), from: id)
         endpoint.forward(Self.video(80, keyframe: true), from: id)
         endpoint.forward(Self.audio(90), from: id)
-        #expect(media(try frames(feed)).map(\.1) == [0, 80, 90])
+        #expect(media(try frames(feed, endpoint)).map(\.1) == [0, 80, 90])
         #expect(endpoint.status().publisher?.dropped == 1)
     }
 
@@ -96,7 +111,7 @@ import Testing
         let (channel, id, counters) = publisher()
         _ = endpoint.claim(id: id, channel: channel, info: info, counters: counters)
         endpoint.forward(Self.video(0, keyframe: true), from: id)
-        _ = try frames(feed)
+        _ = try frames(feed, endpoint)
 
         feed.isWritable = false
         endpoint.forward(Self.video(40, keyframe: false), from: id)
@@ -106,7 +121,7 @@ import Testing
         endpoint.forward(Self.video(80, keyframe: false), from: id)
         endpoint.forward(Self.audio(90), from: id)
         endpoint.forward(Self.video(120, keyframe: true), from: id)
-        let messages = try frames(feed)
+        let messages = try frames(feed, endpoint)
         #expect(messages.first == .dropped(count: 4))
         #expect(media(messages).map(\.1) == [120])
     }
@@ -125,7 +140,7 @@ import Testing
         endpoint.attach(feed)
         endpoint.forward(Self.video(40, keyframe: false), from: id)
         endpoint.forward(Self.video(2000, keyframe: true), from: id)
-        let messages = try frames(feed)
+        let messages = try frames(feed, endpoint)
         #expect(messages.first == .publish(info))
         #expect(media(messages).map(\.0) == [.data, .video, .audio, .video])
         #expect(media(messages).last?.1 == 2000)
@@ -151,7 +166,7 @@ import Testing
         lenient.forward(Self.video(0, keyframe: true), from: old.id)
         lenient.release(id: old.id, reason: "gone")
         #expect(lenient.status().publisher?.address == "10.0.0.10:6000")
-        let messages = try frames(feed)
+        let messages = try frames(feed, lenient)
         #expect(messages.map { if case .unpublish = $0 { "unpublish" } else if case .publish(let p) = $0 { p.address } else { "media" } }
             == ["10.0.0.9:5000", "unpublish", "10.0.0.10:6000"])
     }
