@@ -191,6 +191,22 @@ import Testing
         _ = try channel.finish()
     }
 
+    /// The next handler closes the channel on `.connected`: what followed in the same read
+    /// is not handled.
+    @Test func nothingIsHandledAfterTheChannelIsClosedFromElsewhere() throws {
+        let channel = try Self.channel()
+        try channel.pipeline.syncOperations.addHandler(CloseOnConnectedHandler())
+        let (_, steps) = Self.publishingClient()
+        var everything = ByteBuffer()
+        for step in steps {
+            everything.writeImmutableBuffer(step)
+        }
+        try channel.writeInbound(everything)
+        let events = try Self.events(channel)
+        #expect(events.count == 1)
+        #expect(!channel.isActive)
+    }
+
     @Test func aByteAtATime() throws {
         let channel = try Self.channel()
         try channel.pipeline.syncOperations.addHandler(PublishAnsweringHandler(.accept))
@@ -278,5 +294,18 @@ import Testing
         try channel.writeInbound(c0c1)
         #expect(handler.bufferedByteCount == 0)
         _ = try channel.finish()
+    }
+}
+
+/// Closes the channel as soon as a client has connected, passing the event on first.
+private final class CloseOnConnectedHandler: ChannelInboundHandler {
+    typealias InboundIn = RTMPServerEvent
+    typealias InboundOut = RTMPServerEvent
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireChannelRead(data)
+        if case .connected = Self.unwrapInboundIn(data) {
+            context.close(promise: nil)
+        }
     }
 }
