@@ -11,12 +11,12 @@ import Testing
 /// For every input: nothing traps; the channel ends either open with only a bounded number
 /// of bytes held, or closed after an `RTMPProtocolError`; and every read makes progress
 /// (no more messages or events than bytes). `RTMP_FUZZ_INPUTS` sets the number of inputs per
-/// test (the default keeps a debug run around ten seconds), `RTMP_FUZZ_SEED` the seed. Input
+/// test (the default keeps a debug run within a few seconds), `RTMP_FUZZ_SEED` the seed. Input
 /// `i` derives from `(seed, i)` alone, so a failure names what reproduces it, and
 /// `RTMP_FUZZ_FIRST=i RTMP_FUZZ_INPUTS=1` runs just that input (progress is printed every
 /// 100 000 inputs, to narrow down a trap).
 @Suite struct RTMPFuzzTests {
-    static let defaultInputs = 10_000
+    static let defaultInputs = 5000
     static let defaultSeed: UInt64 = 0x5254_4D50_4655_5A5A
 
     static let inputs = Self.environment("RTMP_FUZZ_INPUTS").flatMap { Int($0) } ?? Self.defaultInputs
@@ -140,6 +140,8 @@ import Testing
         for index in Self.first..<(Self.first + Self.inputs) {
             if index > Self.first, index.isMultiple(of: 100_000) {
                 print("RTMP fuzz \(name): at input \(index) after \(clock.now - start)")
+                // Through a pipe stdout is block-buffered; a trap would lose the progress lines.
+                fflush(nil)
             }
             total.add(try body(index))
         }
