@@ -13,8 +13,10 @@ import Testing
 /// (no more messages or events than bytes). `RTMP_FUZZ_INPUTS` sets the number of inputs per
 /// test (the default keeps a debug run within a few seconds), `RTMP_FUZZ_SEED` the seed. Input
 /// `i` derives from `(seed, i)` alone, so a failure names what reproduces it, and
-/// `RTMP_FUZZ_FIRST=i RTMP_FUZZ_INPUTS=1` runs just that input (progress is printed every
-/// 100 000 inputs, to narrow down a trap).
+/// `RTMP_FUZZ_FIRST=i RTMP_FUZZ_INPUTS=1` runs just that input. Progress is printed every
+/// 100 000 inputs to narrow down a trap; `swift test` holds the output back until the end, so
+/// to watch it run the test bundle itself (`.build/debug/relaygatePackageTests.xctest
+/// --testing-library swift-testing --filter RTMPFuzzTests`).
 @Suite struct RTMPFuzzTests {
     static let defaultInputs = 5000
     static let defaultSeed: UInt64 = 0x5254_4D50_4655_5A5A
