@@ -60,10 +60,11 @@ import Testing
             Issue.record("metadata is not an ECMA array: \(values[2])")
             return
         }
-        #expect(properties.map(\.name) == [
-            "duration", "width", "height", "videodatarate", "framerate", "videocodecid", "audiodatarate",
-            "audiosamplerate", "audiosamplesize", "stereo", "audiocodecid", "encoder", "filesize",
-        ])
+        #expect(
+            properties.map(\.name) == [
+                "duration", "width", "height", "videodatarate", "framerate", "videocodecid", "audiodatarate",
+                "audiosamplerate", "audiosamplesize", "stereo", "audiocodecid", "encoder", "filesize",
+            ])
         #expect(values[2]["width"]?.number == 1280)
         #expect(values[2]["height"]?.number == 720)
         #expect(values[2]["framerate"]?.number == 30)
@@ -106,15 +107,18 @@ import Testing
     }
 
     @Test func readsRareMarkersAsTheirClosestCase() throws {
-        let values = try AMF0.decodeAll(ByteBuffer(hex: """
-            0c 00000003 616263
-            0f 00000003 3c783e
-            10 0005 506f696e74 0001 78 00 3ff0000000000000 000009
-            0b 4000000000000000 fffe
-            """))
-        #expect(values == [
-            .string("abc"), .string("<x>"), .object([AMF0Property("x", .number(1))]), .date(2),
-        ])
+        let values = try AMF0.decodeAll(
+            ByteBuffer(
+                hex: """
+                    0c 00000003 616263
+                    0f 00000003 3c783e
+                    10 0005 506f696e74 0001 78 00 3ff0000000000000 000009
+                    0b 4000000000000000 fffe
+                    """))
+        #expect(
+            values == [
+                .string("abc"), .string("<x>"), .object([AMF0Property("x", .number(1))]), .date(2),
+            ])
     }
 
     @Test func emptyNamesThatAreNotTheEndAreProperties() throws {

@@ -67,12 +67,13 @@ import Testing
                 "c4", Self.payload(3, first: 30)
             )
         )
-        #expect(messages == [
-            RTMPMessage(type: .audio, streamID: 1, timestamp: 1000, payload: Self.payload(2)),
-            RTMPMessage(type: .video, streamID: 1, timestamp: 1020, payload: Self.payload(3, first: 10)),
-            RTMPMessage(type: .video, streamID: 1, timestamp: 1050, payload: Self.payload(3, first: 20)),
-            RTMPMessage(type: .video, streamID: 1, timestamp: 1080, payload: Self.payload(3, first: 30)),
-        ])
+        #expect(
+            messages == [
+                RTMPMessage(type: .audio, streamID: 1, timestamp: 1000, payload: Self.payload(2)),
+                RTMPMessage(type: .video, streamID: 1, timestamp: 1020, payload: Self.payload(3, first: 10)),
+                RTMPMessage(type: .video, streamID: 1, timestamp: 1050, payload: Self.payload(3, first: 20)),
+                RTMPMessage(type: .video, streamID: 1, timestamp: 1080, payload: Self.payload(3, first: 30)),
+            ])
     }
 
     @Test func typeThreeAfterTypeZeroTakesItsTimestampAsDelta() throws {
@@ -134,10 +135,11 @@ import Testing
                 "c4", Self.slice(payload, 128..<300)
             )
         )
-        #expect(messages == [
-            RTMPMessage(type: .setChunkSize, payload: ByteBuffer(hex: "000000c8")),
-            RTMPMessage(type: .video, streamID: 1, payload: payload),
-        ])
+        #expect(
+            messages == [
+                RTMPMessage(type: .setChunkSize, payload: ByteBuffer(hex: "000000c8")),
+                RTMPMessage(type: .video, streamID: 1, payload: payload),
+            ])
     }
 
     @Test func setChunkSizeIgnoresTheTopBit() throws {
@@ -174,18 +176,20 @@ import Testing
                 "c4", Self.slice(audio, 128..<150)
             )
         )
-        #expect(messages == [
-            RTMPMessage(type: .video, streamID: 1, timestamp: 0x21, payload: video),
-            RTMPMessage(type: .audio, streamID: 1, timestamp: 0x22, payload: audio),
-        ])
+        #expect(
+            messages == [
+                RTMPMessage(type: .video, streamID: 1, timestamp: 0x21, payload: video),
+                RTMPMessage(type: .audio, streamID: 1, timestamp: 0x22, payload: audio),
+            ])
     }
 
     @Test func emptyMessages() throws {
         let messages = try Self.decode(Self.bytes("04 000001 000000 08 01000000 c4"))
-        #expect(messages == [
-            RTMPMessage(type: .audio, streamID: 1, timestamp: 1, payload: ByteBuffer()),
-            RTMPMessage(type: .audio, streamID: 1, timestamp: 2, payload: ByteBuffer()),
-        ])
+        #expect(
+            messages == [
+                RTMPMessage(type: .audio, streamID: 1, timestamp: 1, payload: ByteBuffer()),
+                RTMPMessage(type: .audio, streamID: 1, timestamp: 2, payload: ByteBuffer()),
+            ])
     }
 
     /// The verifier repeats and shuffles the pairs on one decoder, so each pair starts its
@@ -195,9 +199,12 @@ import Testing
         let setChunkSize128 = RTMPMessage(type: .setChunkSize, payload: ByteBuffer(hex: "00000080"))
         try ByteToMessageDecoderVerifier.verifyDecoder(
             inputOutputPairs: [
-                (Self.bytes("03 000064 000005 14 01000000", Self.payload(5)), [
-                    RTMPMessage(type: .amf0Command, streamID: 1, timestamp: 100, payload: Self.payload(5)),
-                ]),
+                (
+                    Self.bytes("03 000064 000005 14 01000000", Self.payload(5)),
+                    [
+                        RTMPMessage(type: .amf0Command, streamID: 1, timestamp: 100, payload: Self.payload(5))
+                    ]
+                ),
                 (
                     Self.bytes(
                         "02 000000 000004 01 00000000 00000080",
@@ -274,6 +281,27 @@ import Testing
         #expect(try decoder.decode(buffer: &buffer) == nil)
         #expect(buffer.readableBytes == 0)
         #expect(decoder.bufferedByteCount == 100)
+    }
+
+    /// The largest message in the default 128-byte chunks: 65 536 chunks. Grown in place it
+    /// takes about half a second in a debug build; an earlier version that held a second
+    /// reference to the partial message while appending took ten times as long.
+    @Test func longMessagesGrowInPlace() throws {
+        let length = RTMPServerConfiguration().maxMessageSize
+        var input = Self.bytes("04 000000 800000 09 01000000")
+        let chunk = ByteBuffer(repeating: 0xAB, count: 128)
+        input.writeImmutableBuffer(chunk)
+        for _ in 1..<(length / 128) {
+            input.writeInteger(0xC4 as UInt8)
+            input.writeImmutableBuffer(chunk)
+        }
+        var decoder = RTMPChunkDecoder(configuration: Self.configuration)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let message = try decoder.decode(buffer: &input)
+        #expect(clock.now - start < .seconds(5))
+        #expect(message?.payload.readableBytes == length)
+        #expect(decoder.bufferedByteCount == 0)
     }
 
     @Test func leavesAtMostAPartialHeaderUnread() throws {

@@ -75,9 +75,14 @@ import Testing
         #expect(Array(s1[offset..<(offset + 32)]) == Self.hmac(key: serverKey, message: Array(s1[..<offset] + s1[(offset + 32)...])))
 
         // S2: its last 32 bytes sign the rest, keyed by HMAC(full 68-byte server key, client digest).
-        let fullServerKey = serverKey + Array(ByteBuffer(hex: """
-            F0EEC24A8068BEE82E00D0D1029E7E576EEC5D2D29806FAB93B8E636CFEB31AE
-            """).readableBytesView)
+        let fullServerKey =
+            serverKey
+            + Array(
+                ByteBuffer(
+                    hex: """
+                        F0EEC24A8068BEE82E00D0D1029E7E576EEC5D2D29806FAB93B8E636CFEB31AE
+                        """
+                ).readableBytesView)
         let signatureKey = Self.hmac(key: fullServerKey, message: clientDigest)
         #expect(Array(s2[1504...]) == Self.hmac(key: signatureKey, message: Array(s2[..<1504])))
     }

@@ -137,11 +137,47 @@ import Testing
         _ = try channel.finish()
     }
 
+    @Test func aRealFFmpegPublishSession() throws {
+        let capture = FFmpegPublishCapture.bytes
+        let c1 = Array(capture.readableBytesView.dropFirst().prefix(1536))
+        #expect(RTMPHandshakeDigest.clientDigest(in: c1) != nil, "FFmpeg's C1 should carry a valid digest")
+
+        let channel = try Self.channel()
+        try channel.pipeline.syncOperations.addHandler(PublishAnsweringHandler(.accept))
+        try channel.writeInbound(capture)
+        let events = try Self.events(channel)
+        guard events.count > 3, case .connected(let info) = events[0], case .publishRequested(let request) = events[1],
+            case .unpublished = events[events.count - 1]
+        else {
+            Issue.record("unexpected events: \(events)")
+            return
+        }
+        #expect(info == RTMPConnectInfo(app: "live", tcUrl: "rtmp://127.0.0.1:19358/live", flashVer: "FMLE/3.0 (compatible; Lavf59.27.100)"))
+        #expect(request == RTMPPublishRequest(app: "live", streamName: "key", query: "token=abc", publishType: "live"))
+
+        let media = Self.media(events)
+        #expect(media.map(\.kind).filter { $0 == .data }.count == 1)
+        #expect(media.map(\.kind).filter { $0 == .video }.count == 5)
+        #expect(media.map(\.kind).filter { $0 == .audio }.count == 7)
+        let metadata = try AMF0.decodeAll(#require(media.first { $0.kind == .data }).payload)
+        #expect(metadata.prefix(2) == [.string("@setDataFrame"), .string("onMetaData")])
+        #expect(metadata.last?["width"]?.number == 32)
+        // Sequence headers first: AVC (keyframe, packet type 0) and AAC (packet type 0).
+        #expect(media.first { $0.kind == .video }?.payload.readableBytesView.prefix(2).elementsEqual([0x17, 0x00]) == true)
+        #expect(media.first { $0.kind == .audio }?.payload.readableBytesView.prefix(2).elementsEqual([0xAF, 0x00]) == true)
+        for kind in [RTMPMediaMessage.Kind.audio, .video] {
+            let timestamps = media.filter { $0.kind == kind }.map(\.timestamp)
+            #expect(timestamps == timestamps.sorted(), "\(kind) timestamps go backwards: \(timestamps)")
+        }
+        #expect(channel.isActive)
+        _ = try channel.finish()
+    }
+
     /// The next handler answers from inside `channelRead`; media in the same read as
     /// `publish` then already flows.
     @Test func anAnswerFromInsideChannelReadAndEverythingInOneRead() throws {
         let channel = try Self.channel()
-        try channel.pipeline.syncOperations.addHandler(AcceptingHandler())
+        try channel.pipeline.syncOperations.addHandler(PublishAnsweringHandler(.accept))
         var (client, steps) = Self.publishingClient()
         var everything = ByteBuffer()
         for step in steps {
@@ -155,9 +191,25 @@ import Testing
         _ = try channel.finish()
     }
 
+    /// The next handler closes the channel on `.connected`: what followed in the same read
+    /// is not handled.
+    @Test func nothingIsHandledAfterTheChannelIsClosedFromElsewhere() throws {
+        let channel = try Self.channel()
+        try channel.pipeline.syncOperations.addHandler(CloseOnConnectedHandler())
+        let (_, steps) = Self.publishingClient()
+        var everything = ByteBuffer()
+        for step in steps {
+            everything.writeImmutableBuffer(step)
+        }
+        try channel.writeInbound(everything)
+        let events = try Self.events(channel)
+        #expect(events.count == 1)
+        #expect(!channel.isActive)
+    }
+
     @Test func aByteAtATime() throws {
         let channel = try Self.channel()
-        try channel.pipeline.syncOperations.addHandler(AcceptingHandler())
+        try channel.pipeline.syncOperations.addHandler(PublishAnsweringHandler(.accept))
         var (client, steps) = Self.publishingClient()
         for step in steps + [Self.mediaBytes(&client)] {
             for byte in step.readableBytesView {
@@ -245,17 +297,15 @@ import Testing
     }
 }
 
-/// Accepts every publish request at once, from inside `channelRead`, and passes events on.
-private final class AcceptingHandler: ChannelDuplexHandler {
+/// Closes the channel as soon as a client has connected, passing the event on first.
+private final class CloseOnConnectedHandler: ChannelInboundHandler {
     typealias InboundIn = RTMPServerEvent
     typealias InboundOut = RTMPServerEvent
-    typealias OutboundIn = RTMPServerCommand
-    typealias OutboundOut = RTMPServerCommand
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .publishRequested = Self.unwrapInboundIn(data) {
-            context.writeAndFlush(Self.wrapOutboundOut(.acceptPublish), promise: nil)
-        }
         context.fireChannelRead(data)
+        if case .connected = Self.unwrapInboundIn(data) {
+            context.close(promise: nil)
+        }
     }
 }

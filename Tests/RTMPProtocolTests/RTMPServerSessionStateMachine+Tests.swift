@@ -10,7 +10,9 @@ import Testing
         AMF0Property("tcUrl", .string("rtmp://127.0.0.1:1935/live?token=1")),
     ])
 
-    static func command(_ name: String, _ transactionID: Double, _ object: AMF0Value = .null, _ arguments: AMF0Value..., streamID: UInt32 = 0) -> RTMPMessage {
+    static func command(_ name: String, _ transactionID: Double, _ object: AMF0Value = .null, _ arguments: AMF0Value..., streamID: UInt32 = 0)
+        -> RTMPMessage
+    {
         RTMPCommand(name: name, transactionID: transactionID, commandObject: object, arguments: arguments).message(streamID: streamID)
     }
 
@@ -88,11 +90,13 @@ import Testing
     @Test func publishingClientCallsGetResults() throws {
         var session = RTMPServerSessionStateMachine(configuration: RTMPServerConfiguration())
         _ = try session.receive(Self.command("connect", 1, Self.connectObject))
-        for (index, name) in ["releaseStream", "FCPublish", "_checkbw", "getStreamLength"].enumerated() {
+        for (index, name) in ["releaseStream", "FCPublish", "_checkbw"].enumerated() {
             let result = try Self.commands(in: session.receive(Self.command(name, Double(index + 2), .null, .string("key"))))
             #expect(result == [RTMPCommand(name: "_result", transactionID: Double(index + 2), arguments: [.undefined])])
         }
         #expect(try session.receive(Self.command("releaseStream", 0, .null, .string("key"))).messages.isEmpty)
+        let length = try Self.commands(in: session.receive(Self.command("getStreamLength", 5, .null, .string("key"))))
+        #expect(length == [RTMPCommand(name: "_result", transactionID: 5, arguments: [.number(0)])])
         for expected in 1...3 {
             let result = try Self.commands(in: session.receive(Self.command("createStream", 9)))
             #expect(result == [RTMPCommand(name: "_result", transactionID: 9, arguments: [.number(Double(expected))])])
@@ -169,27 +173,31 @@ import Testing
             Self.media(.amf3Data, 40, "00 05"),
         ].flatMap { try session.receive($0).events }
         let media = events.compactMap { if case .media(let message) = $0 { message } else { nil } }
-        #expect(media == [
-            RTMPMediaMessage(kind: .audio, timestamp: 10, payload: ByteBuffer(hex: "af01")),
-            RTMPMediaMessage(kind: .video, timestamp: 20, payload: ByteBuffer(hex: "2701")),
-            RTMPMediaMessage(kind: .data, timestamp: 30, payload: ByteBuffer(hex: "0500")),
-            RTMPMediaMessage(kind: .data, timestamp: 40, payload: ByteBuffer(hex: "05")),
-        ])
+        #expect(
+            media == [
+                RTMPMediaMessage(kind: .audio, timestamp: 10, payload: ByteBuffer(hex: "af01")),
+                RTMPMediaMessage(kind: .video, timestamp: 20, payload: ByteBuffer(hex: "2701")),
+                RTMPMediaMessage(kind: .data, timestamp: 30, payload: ByteBuffer(hex: "0500")),
+                RTMPMediaMessage(kind: .data, timestamp: 40, payload: ByteBuffer(hex: "05")),
+            ])
     }
 
     @Test func aggregatesAreSplitWithShiftedTimestamps() throws {
         var session = try Self.publishing()
         // Two FLV tags stamped 5000 and 5040, in an aggregate stamped 1000.
-        let aggregate = Self.media(.aggregate, 1000, """
+        let aggregate = Self.media(
+            .aggregate, 1000,
+            """
             08 000002 001388 00 000000 af01 0000000d
             09 000003 0013b0 00 000000 270102 0000000e
             """)
         let events = try session.receive(aggregate).events
         let media = events.compactMap { if case .media(let message) = $0 { message } else { nil } }
-        #expect(media == [
-            RTMPMediaMessage(kind: .audio, timestamp: 1000, payload: ByteBuffer(hex: "af01")),
-            RTMPMediaMessage(kind: .video, timestamp: 1040, payload: ByteBuffer(hex: "270102")),
-        ])
+        #expect(
+            media == [
+                RTMPMediaMessage(kind: .audio, timestamp: 1000, payload: ByteBuffer(hex: "af01")),
+                RTMPMediaMessage(kind: .video, timestamp: 1040, payload: ByteBuffer(hex: "270102")),
+            ])
         #expect(throws: RTMPProtocolError.malformedMessage(type: .aggregate)) {
             try session.receive(Self.media(.aggregate, 0, "08 000009 000000 00 000000 af01"))
         }

@@ -26,7 +26,9 @@ struct RTMPTestClient {
         return buffer
     }
 
-    mutating func command(_ name: String, _ transactionID: Double, _ object: AMF0Value = .null, _ arguments: AMF0Value..., streamID: UInt32 = 0) -> ByteBuffer {
+    mutating func command(_ name: String, _ transactionID: Double, _ object: AMF0Value = .null, _ arguments: AMF0Value..., streamID: UInt32 = 0)
+        -> ByteBuffer
+    {
         let command = RTMPCommand(name: name, transactionID: transactionID, commandObject: object, arguments: arguments)
         return self.chunks(command.message(streamID: streamID), chunkStreamID: 3)
     }

@@ -80,6 +80,12 @@ package final class RTMPServerHandler: ChannelDuplexHandler {
         }
     }
 
+    package func channelInactive(context: ChannelHandlerContext) {
+        // Closed from elsewhere (the next handler, the peer): the rest of a read is not handled.
+        self.isClosing = true
+        context.fireChannelInactive()
+    }
+
     package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let action: RTMPServerSessionAction
         switch Self.unwrapOutboundIn(data) {

@@ -104,30 +104,30 @@ package struct RTMPChunkDecoder: NIOSingleStepByteToMessageDecoder {
 
     /// Adds chunk payload bytes to the message of `chunkStreamID`; returns the message once
     /// it is complete.
+    ///
+    /// The partial message is grown in place in `chunkStreams`: a copy of it held elsewhere
+    /// while writing would copy the whole buffer for every chunk.
     private mutating func append(_ bytes: ByteBuffer, to chunkStreamID: UInt32) throws -> RTMPMessage? {
-        // `begin(chunk:)` stored the stream and its partial message.
-        var stream = self.chunkStreams[chunkStreamID]!
-        var partial = stream.partialMessage!
-        stream.partialMessage = nil
-        let complete = partial.readableBytes + bytes.readableBytes == stream.messageLength
+        // `begin(chunk:)` stored the stream and started its partial message.
+        let received = self.chunkStreams[chunkStreamID]!.partialMessage!.readableBytes
+        let complete = received + bytes.readableBytes == self.chunkStreams[chunkStreamID]!.messageLength
         let payload: ByteBuffer
-        if complete && partial.readableBytes == 0 {
+        if complete && received == 0 {
             payload = bytes
         } else {
             guard self.bufferedByteCount + bytes.readableBytes <= self.configuration.maxMessageSize else {
                 throw RTMPProtocolError.partialMessagesTooLarge(limit: self.configuration.maxMessageSize)
             }
             self.bufferedByteCount += bytes.readableBytes
-            partial.writeImmutableBuffer(bytes)
-            payload = partial
+            self.chunkStreams[chunkStreamID]!.partialMessage!.writeImmutableBuffer(bytes)
+            guard complete else {
+                return nil
+            }
+            payload = self.chunkStreams[chunkStreamID]!.partialMessage!
+            self.bufferedByteCount -= payload.readableBytes
         }
-        guard complete else {
-            stream.partialMessage = payload
-            self.chunkStreams[chunkStreamID] = stream
-            return nil
-        }
-        self.bufferedByteCount -= partial.readableBytes
-        self.chunkStreams[chunkStreamID] = stream
+        self.chunkStreams[chunkStreamID]!.partialMessage = nil
+        let stream = self.chunkStreams[chunkStreamID]!
         let message = RTMPMessage(
             type: stream.messageType, streamID: stream.messageStreamID, timestamp: stream.timestamp, payload: payload
         )

@@ -145,10 +145,16 @@ package struct RTMPServerSessionStateMachine {
                 action.messages += self.emptyResult(to: command)
             }
             return action
-        case "releaseStream", "FCPublish", "_checkbw", "getStreamLength":
+        case "releaseStream", "FCPublish", "_checkbw":
             // Calls of publishing clients that need nothing from us but an answer; nginx-rtmp,
             // FFmpeg and OBS all get along with an empty `_result`.
             return RTMPServerSessionAction(messages: self.emptyResult(to: command))
+        case "getStreamLength":
+            // Players ask before `play`; FFmpeg expects a number (0: live) and warns otherwise.
+            guard command.transactionID > 0 else {
+                return .none
+            }
+            return RTMPServerSessionAction(messages: [RTMPCommand.result(command.transactionID, .null, .number(0)).message()])
         case "play", "play2", "seek", "pause", "receiveAudio", "receiveVideo":
             self.state = .closed
             let status = RTMPCommand.onStatus(
@@ -260,9 +266,11 @@ package struct RTMPServerSessionStateMachine {
             guard message.payload.readableBytes > 0 else {
                 return nil
             }
-            return RTMPMediaMessage(kind: .data, timestamp: message.timestamp, payload: message.payload.getSlice(
-                at: message.payload.readerIndex + 1, length: message.payload.readableBytes - 1
-            )!)
+            return RTMPMediaMessage(
+                kind: .data, timestamp: message.timestamp,
+                payload: message.payload.getSlice(
+                    at: message.payload.readerIndex + 1, length: message.payload.readableBytes - 1
+                )!)
         default:
             return nil
         }
