@@ -34,6 +34,11 @@ public struct IngestRegistration: Sendable, Hashable {
     }
 }
 
+extension IngestRegistration {
+    /// `/<app>/<key>`: what follows the ingest server's URL in a publish URL (a secret).
+    public var publishPath: String { "/\(app)/\(key)" }
+}
+
 extension IngestRegistration: CustomStringConvertible {
     /// Safe to log: the key is masked.
     public var description: String { "\(relay) (\(app)/***)" }

@@ -264,9 +264,9 @@ public actor RelaySupervisor {
             ingest: relay.ingest.flatMap { registration in
                 ingest.flatMap { directory in
                     directory.status(relay: registration.relay).map {
-                        let path = "/\(registration.app)/\(registration.key)"
-                        return RelaySnapshot.Ingest(
-                            url: directory.publicURL + path, secureURL: directory.secureURL.map { $0 + path }, status: $0)
+                        RelaySnapshot.Ingest(
+                            url: directory.publicURL + registration.publishPath,
+                            secureURL: directory.secureURL.map { $0 + registration.publishPath }, status: $0)
                     }
                 }
             })
@@ -309,9 +309,7 @@ public actor RelaySupervisor {
         let generation = relay.generation
         relays[key] = relay
         let registration = relay.ingest
-        let ingestURL = registration.flatMap { registration in
-            ingest.map { "\($0.publicURL)/\(registration.app)/\(registration.key)" }
-        }
+        let ingestURL = registration.flatMap { registration in ingest.map { $0.publicURL + registration.publishPath } }
         do {
             let (worker, ingestFD) = try await WorkerProcess.spawn(
                 executable: settings.executable,
