@@ -127,7 +127,11 @@ let package = Package(
 
         // Real peers for tests: nginx-rtmp, ffmpeg publishers, ffprobe, process helpers.
         .target(
-            name: "TestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/Support",
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),

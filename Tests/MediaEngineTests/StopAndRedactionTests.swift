@@ -67,6 +67,6 @@ import TestSupport
         let sinkError = try #require(throws: RelayError.self) { try sink.open(streams: [stream]) }
         #expect(sinkError.errorClass == .destination)
         #expect(!sinkError.description.contains("SECRETKEY"))
-        #expect(!LogCapture.shared.lines.contains { $0.contains("SECRETKEY") })
+        #expect(!LogCapture.shared.all.contains { $0.contains("SECRETKEY") })
     }
 }

@@ -61,7 +61,7 @@ import TestSupport
         #expect(throws: AVError.self) {
             _ = try Demuxer(.file(bad.path), stop: StopSignal(), openTimeout: .seconds(5))
         }
-        let lines = log.lines
+        let lines = log.all
         #expect(lines.contains { $0.contains("Protocol 'http' not on whitelist 'file'") })
         // libav names the segment URL in its log; the key must be masked on the way out.
         #expect(lines.contains { $0.contains("http://127.0.0.1:9/live/***") })

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import RelayCore
-import Synchronization
+import TestSupport
 
 @testable import RTMPSource
 
@@ -27,32 +27,5 @@ enum Ingest {
         var packets: [MediaPacket] = []
         while let packet = try source.read() { packets.append(packet) }
         return packets
-    }
-}
-
-/// A logger whose lines (message and metadata) tests can read.
-final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var all: [String] { lines.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "rtmp-test") { _ in Collector(owner: self) }
-    }
-
-    private struct Collector: LogHandler {
-        let owner: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let fields = (event.metadata ?? [:]).merging(metadata) { explicit, _ in explicit }
-            owner.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
-        }
     }
 }

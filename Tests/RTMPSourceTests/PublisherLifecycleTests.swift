@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import TestSupport
 import Testing
 
 @testable import RTMPSource
