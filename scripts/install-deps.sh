@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  pkg-config ca-certificates curl procps
+  pkg-config ca-certificates curl procps openssl
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libyaml-dev
   libpq-dev postgresql
