@@ -11,6 +11,14 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("TestSource", ["RelayCore"]),
     ("RawPipeSource", ["RelayCore"]),
     ("RTMPSource", ["RelayCore", "RTMPProtocol"]),
+    (
+        "AgoraSource",
+        [
+            "RelayCore", "RTMPSource", "Agora",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -27,6 +35,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
@@ -45,6 +54,7 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Domain vocabulary and the plugin API. No C, no sockets.
         .target(
@@ -68,6 +78,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Agora's wire formats: AccessToken2, NCS notifications and their signatures, Media
+        // Push REST bodies. No I/O: the `agora` source plugin does the talking.
+        .target(
+            name: "Agora",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The gateway's RTMP ingest server: one listener, publishers matched to relays by
@@ -100,6 +117,7 @@ let package = Package(
             dependencies: [
                 "RelayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,11 +148,18 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        // Agora's formats against the official vectors (tokens, NCS signatures).
+        .testTarget(
+            name: "AgoraTests", dependencies: ["Agora", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The RTMP codec with EmbeddedChannel and byte fixtures, and its fuzz run.
         .testTarget(
             name: "RTMPProtocolTests",

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   pkg-config ca-certificates curl procps openssl
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
-  libyaml-dev
+  libyaml-dev zlib1g-dev
   libpq-dev postgresql
   ffmpeg nginx libnginx-mod-rtmp
 )
