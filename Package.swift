@@ -134,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "relaygate",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine", "ControlAPI", "RTMPIngest",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine", "ControlAPI", "RTMPIngest", "Agora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -216,7 +216,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.
-        .testTarget(name: "IntegrationTests", dependencies: ["relaygate", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["relaygate", "TestSupport", "Agora"], swiftSettings: swiftSettings
+        ),
     ]
 )
 

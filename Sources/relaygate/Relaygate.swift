@@ -10,7 +10,7 @@ struct Relaygate: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self, StatusCommand.self, ValidateCommand.self, ReloadCommand.self, MigrateCommand.self,
-            RelayCommand.self, VersionCommand.self, WorkerCommand.self,
+            RelayCommand.self, TokenCommand.self, VersionCommand.self, WorkerCommand.self,
         ]
     )
 }
