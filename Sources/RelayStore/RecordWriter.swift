@@ -11,7 +11,9 @@ import RelayCore
 /// - failed (a crash loop): `channels` row → relay_status 'error', hls_playback_url NULL,
 ///   stream_mode 'agora-only'; plus a `relay_events` row with the reason;
 /// - transition: a `relay_events` row;
-/// - metrics: a `stream_metrics` row, and each output's latest status in `relay_outputs`;
+/// - metrics: a `stream_metrics` row (with the Agora audience in `agora_viewers`), and each
+///   output's latest status in `relay_outputs`;
+/// - upstream: a `relay_events` row (event 'upstream': what Agora Media Push did or met);
 /// - requested: the channel's `relays` row → desired, with route, seller and origin.
 ///
 /// stopped and failed also mark the `relays` row not desired. `relays` (migration 003) is
@@ -93,15 +95,21 @@ final class RecordWriter {
                     """, parameters: parameters + [ingestKey])
             case .transition(let from, let to, let reason, let detail):
                 try event(record, "transition", from: from, to: to, reason: reason, detail: detail, connection)
-            case .metrics(let bitrateKbps, _, let health, let outputs):
+            case .upstream(let state, let reason, let detail):
+                try event(record, "upstream", from: state, to: state, reason: reason, detail: detail, connection)
+            case .metrics(let bitrateKbps, _, let health, let outputs, let viewers):
                 try outputStatus(record, outputs, connection)
                 if let id = try channelRow(record, connection) {
+                    // agora_viewers keeps its column default (0) when nobody counts them.
                     try connection.execute(
                         """
-                        INSERT INTO stream_metrics (channel_id, "timestamp", bitrate_kbps, relay_health)
-                        VALUES ($1, $2, $3, $4)
+                        INSERT INTO stream_metrics (channel_id, "timestamp", bitrate_kbps, relay_health, agora_viewers)
+                        VALUES ($1, $2, $3, $4, COALESCE($5::integer, 0))
                         """,
-                        parameters: [String(id), Self.timestamp(record.time), String(Int(bitrateKbps.rounded())), health.rawValue])
+                        parameters: [
+                            String(id), Self.timestamp(record.time), String(Int(bitrateKbps.rounded())), health.rawValue,
+                            viewers.map { String($0) },
+                        ])
                 }
             }
         }

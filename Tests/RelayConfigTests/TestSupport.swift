@@ -1,3 +1,4 @@
+import AgoraSource
 import Foundation
 import H264Transcoder
 import PassthroughTranscoder
@@ -11,7 +12,7 @@ import Testing
 
 /// The plugins the shipped examples and the fixtures use.
 let testRegistry = PluginRegistry(
-    sources: [PullSourcePlugin.self, TestSourcePlugin.self, RTMPSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self, AutoTranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
+    sources: [PullSourcePlugin.self, TestSourcePlugin.self, RTMPSourcePlugin.self, AgoraSourcePlugin.self], transcoders: [PassthroughPlugin.self, H264TranscoderPlugin.self, AutoTranscoderPlugin.self], sinks: [RTMPSinkPlugin.self])
 
 /// Values the fixtures' `${VAR}`s may use. Anything else is unset.
 let testEnvironment = [

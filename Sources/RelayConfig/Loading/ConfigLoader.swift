@@ -69,6 +69,7 @@ public struct ConfigLoader: Sendable {
         }
         for route in routes { checkRawMedia(route, profiles: profiles, diagnostics: diagnostics) }
         checkIngestKeys(routes, diagnostics: diagnostics)
+        checkRequiredSections(routes, settings: settings, diagnostics: diagnostics)
 
         guard diagnostics.isEmpty else {
             // A value whose variable is unset is wrong because of that alone; say it once.
@@ -92,6 +93,17 @@ public struct ConfigLoader: Sendable {
             "route \"\(route.name)\": source \"\(route.source.type)\" produces raw frames, which profile \"\(route.profile)\" "
                 + "(\(transcoder.type)) cannot encode; use an h264 profile such as 720p",
             at: route.location)
+    }
+
+    /// A source that needs account settings (an `agora` source needs `agora:`) is refused
+    /// here rather than failing when its first relay starts.
+    private func checkRequiredSections(_ routes: [RouteConfig], settings: GlobalSettings, diagnostics: Diagnostics) {
+        for route in routes {
+            guard let section = registry.requiredSection(for: route.source), !settings.hasSection(section) else { continue }
+            diagnostics.error(
+                "route \"\(route.name)\": source \"\(route.source.type)\" needs the \"\(section)\" section in relaygate.yaml",
+                at: route.location)
+        }
     }
 
     /// Stream keys set in the config must tell relays apart: a route serving many channels

@@ -18,12 +18,15 @@ public struct GlobalSettings: Sendable, Equatable {
     public var api: APISettings?
     /// The RTMP ingest server's settings; nil: defaults (it runs only when a route needs it).
     public var ingest: IngestSettings?
+    /// The Agora project for `agora` sources and webhooks; nil: none.
+    public var agora: AgoraSettings?
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
         restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024, database: DatabaseSettings? = nil,
-        maxRelays: Int? = nil, api: APISettings? = nil, ingest: IngestSettings? = nil
+        maxRelays: Int? = nil, api: APISettings? = nil, ingest: IngestSettings? = nil, agora: AgoraSettings? = nil
     ) {
+        self.agora = agora
         self.logLevel = logLevel
         self.statsInterval = statsInterval
         self.stopTimeout = stopTimeout
@@ -39,6 +42,17 @@ public struct GlobalSettings: Sendable, Equatable {
     /// out): `restart_delay` is the first backoff; the cap is 60 s, or `restart_delay` if longer.
     public var restartDefaults: RestartPolicy {
         RestartPolicy(initialBackoff: restartDelay, maxBackoff: max(.seconds(60), restartDelay))
+    }
+
+    /// Whether the top-level section `name` is set (for sources that need one).
+    public func hasSection(_ name: String) -> Bool {
+        switch name {
+        case "agora": agora != nil
+        case "database": database != nil
+        case "api": api != nil
+        case "ingest": ingest != nil
+        default: false
+        }
     }
 
     /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means defaults.
@@ -58,7 +72,8 @@ public struct GlobalSettings: Sendable, Equatable {
             database: reader.node("database").flatMap { DatabaseSettings.decode($0, diagnostics: diagnostics) },
             maxRelays: reader.optional("max_relays", .int(in: 1...10_000)),
             api: reader.node("api").flatMap { APISettings.decode($0, diagnostics: diagnostics) },
-            ingest: reader.node("ingest").flatMap { IngestSettings.decode($0, diagnostics: diagnostics) })
+            ingest: reader.node("ingest").flatMap { IngestSettings.decode($0, diagnostics: diagnostics) },
+            agora: reader.node("agora").flatMap { AgoraSettings.decode($0, diagnostics: diagnostics) })
         reader.finish()
         return settings
     }

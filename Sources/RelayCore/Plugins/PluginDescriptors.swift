@@ -14,6 +14,9 @@ public protocol SourcePlugin: SendableMetatype {
     /// For a source that publishers push to through the gateway's ingest server: the app and
     /// key to accept them on. Default: nil (the source reads by itself).
     static func ingestEndpoint(options: Options) -> IngestEndpoint?
+    /// The top-level section of relaygate.yaml this source cannot work without (its account
+    /// settings, say "agora"); nil: none.
+    static var requiredSection: String? { get }
     static func makeSource(options: Options, context: StageContext) throws -> any MediaSource
 }
 
@@ -37,6 +40,7 @@ public protocol SinkPlugin: SendableMetatype {
 extension SourcePlugin {
     public static var producesRawMedia: Bool { false }
     public static func ingestEndpoint(options: Options) -> IngestEndpoint? { nil }
+    public static var requiredSection: String? { nil }
 }
 
 extension TranscoderPlugin {

@@ -8,6 +8,8 @@ public struct PluginRegistry: Sendable {
         var handlesRawMedia = false
         /// Sources only: the ingest endpoint its options ask for (see `SourcePlugin`).
         var ingest: @Sendable (String) -> IngestEndpoint? = { _ in nil }
+        /// Sources only: `SourcePlugin.requiredSection`.
+        var requiredSection: String?
         let decode: @Sendable (inout MappingReader) -> String?
         let make: @Sendable (String, StageContext) throws -> Stage
     }
@@ -30,6 +32,12 @@ public struct PluginRegistry: Sendable {
     public func ingestEndpoint(for config: PluginConfig) -> IngestEndpoint? {
         guard config.kind == .source else { return nil }
         return sources[config.type]?.ingest(config.options)
+    }
+
+    /// The relaygate.yaml section a configured source cannot work without (see `SourcePlugin`).
+    public func requiredSection(for config: PluginConfig) -> String? {
+        guard config.kind == .source else { return nil }
+        return sources[config.type]?.requiredSection
     }
 
     /// Whether transcoder `type` can encode raw frames (see `TranscoderPlugin`).
@@ -100,6 +108,7 @@ public struct PluginRegistry: Sendable {
         Entry(
             handlesRawMedia: P.producesRawMedia,
             ingest: { json in (try? decodeJSON(P.Options.self, json)).flatMap(P.ingestEndpoint(options:)) },
+            requiredSection: P.requiredSection,
             decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
             make: { json, context in try P.makeSource(options: decodeJSON(P.Options.self, json), context: context) })
     }

@@ -36,8 +36,8 @@ struct RelayJournal {
     }
 
     /// One metrics sample for each running relay.
-    mutating func sample(_ relays: [(spec: RelaySpec, stats: RelayStats)]) {
-        for (spec, stats) in relays {
+    mutating func sample(_ relays: [(spec: RelaySpec, stats: RelayStats, viewers: Int?)]) {
+        for (spec, stats, viewers) in relays {
             let key = RelayKey(spec)
             var entry = seen[key] ?? Seen()
             let health = RelayHealth.assess(stats, droppedBefore: entry.droppedAtLastSample)
@@ -48,7 +48,7 @@ struct RelayJournal {
                     spec,
                     .metrics(
                         bitrateKbps: stats.outputBitrateKbps, fps: stats.input.fps, health: health,
-                        outputs: stats.outputs)))
+                        outputs: stats.outputs, viewers: viewers)))
         }
     }
 
@@ -86,6 +86,12 @@ struct RelayJournal {
             record(spec, .transition(from: entry.state, to: .starting, reason: "restart \(attempt) in \(seconds) s", detail: why)))
         entry.state = .starting
         seen[key] = entry
+    }
+
+    /// The relay's upstream did or met something worth keeping (a retry and its backoff).
+    func upstream(_ spec: RelaySpec, reason: String, detail: String?) {
+        let state = seen[RelayKey(spec)]?.state ?? .starting
+        recorder.record(record(spec, .upstream(state: state, reason: reason, detail: detail)))
     }
 
     /// Restarting was given up (a crash loop). The channel falls back to Agora only; if the

@@ -14,6 +14,8 @@ public struct RelaySnapshot: Sendable {
     public var pid: Int32?
     /// When this relay was started (a reload that changes it starts it anew).
     public var startedAt: Date
+    /// What the upstream publishing its source (Agora Media Push) is doing; nil for others.
+    public var upstream: UpstreamStatus?
     /// For a relay whose source is pushed to: where, and its publisher now.
     public var ingest: Ingest?
 

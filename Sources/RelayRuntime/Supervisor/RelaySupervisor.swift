@@ -38,6 +38,8 @@ public actor RelaySupervisor {
         /// Its ingest endpoint, claimed at the ingest server, for a source that publishers
         /// push to. Kept across restarts and unchanged reloads, so a publisher stays connected.
         var ingest: IngestRegistration?
+        /// Attached to the upstream that publishes its source (Agora Media Push).
+        var upstreamAttached = false
 
         /// Running or about to run again (a reload's replacement counts).
         var isLive: Bool { desired || replacement != nil }
@@ -51,6 +53,8 @@ public actor RelaySupervisor {
     private let registry: PluginRegistry?
     /// The ingest server those relays' publishers connect to.
     private let ingest: (any IngestDirectory)?
+    /// What publishes the source of relays it serves into the ingest server (Agora Media Push).
+    private let upstream: (any SourceUpstream)?
     private var relays: [RelayKey: ManagedRelay] = [:]
     private var shuttingDown = false
     private var gauges = RelayGauges()
@@ -62,12 +66,13 @@ public actor RelaySupervisor {
     /// pushed to (per `registry`) get their endpoint at `ingest`.
     public init(
         settings: SupervisorSettings, logger: Logger, recorder: any RelayRecorder = DiscardingRecorder(),
-        registry: PluginRegistry? = nil, ingest: (any IngestDirectory)? = nil
+        registry: PluginRegistry? = nil, ingest: (any IngestDirectory)? = nil, upstream: (any SourceUpstream)? = nil
     ) {
         self.settings = settings
         self.logger = logger
         self.registry = registry
         self.ingest = ingest
+        self.upstream = upstream
         journal = RelayJournal(recorder: recorder)
     }
 
@@ -127,6 +132,7 @@ public actor RelaySupervisor {
                     giveUp(key, reason: error.message)
                     continue
                 }
+                attachUpstream(key)
                 await spawn(key)
             }
         }
@@ -164,6 +170,7 @@ public actor RelaySupervisor {
             relays[key]?.startedAt = Date()
             // It keeps its origin: a static relay stays static, an API one keeps its request.
             journal.requested(spec, origin: other.origin, ingestKey: relays[key].flatMap(generatedIngestKey))
+            attachUpstream(key)
             await spawn(key)
             return (relays[key].map { snapshot(key, $0) } ?? snapshot(otherKey, other), true)
         }
@@ -179,6 +186,7 @@ public actor RelaySupervisor {
         }
         insert(relay)
         let created = snapshot(key, relays[key]!)
+        attachUpstream(key)
         await spawn(key)
         return (relays[key].map { snapshot(key, $0) } ?? created, true)
     }
@@ -261,6 +269,7 @@ public actor RelaySupervisor {
         return RelaySnapshot(
             spec: relay.spec, origin: relay.origin, state: state, health: state == .active ? health : .poor,
             stats: relay.stats, restarts: relay.restarts, pid: relay.worker?.pid, startedAt: relay.startedAt,
+            upstream: relay.upstreamAttached ? upstream?.status(relayID: key.description) : nil,
             ingest: relay.ingest.flatMap { registration in
                 ingest.flatMap { directory in
                     directory.status(relay: registration.relay).map {
@@ -285,8 +294,9 @@ public actor RelaySupervisor {
     public func recordMetricsPeriodically(every interval: Duration) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            journal.sample(relays.values.filter { $0.worker != nil && $0.desired }.compactMap { relay in
-                relay.stats.map { (relay.spec, $0) }
+            journal.sample(relays.filter { $0.value.worker != nil && $0.value.desired }.compactMap { key, relay in
+                let viewers = relay.upstreamAttached ? upstream?.status(relayID: key.description)?.viewers : nil
+                return relay.stats.map { (relay.spec, $0, viewers) }
             })
         }
     }
@@ -368,11 +378,16 @@ public actor RelaySupervisor {
         // An unchanged endpoint is kept as it is: its publisher stays connected.
         let claim = claimIngest(for: fresh.spec, keeping: next == key ? old.ingest : nil)
         if case .success(let registration) = claim { fresh.ingest = registration }
+        if next == key, old.upstreamAttached {
+            // The spec changed: the upstream push (its body, its URL) may have too.
+            upstream?.detach(relayID: key.description)
+        }
         insert(fresh)
         if case .failure(let error) = claim {
             giveUp(next, reason: error.message)
             return
         }
+        attachUpstream(next)
         await spawn(next)
     }
 
@@ -396,6 +411,12 @@ public actor RelaySupervisor {
         relay.exitedGeneration = generation
         relays[key] = relay
         if let registration = relay.ingest { ingest?.detach(relay: registration.relay) }
+        if relay.failure != nil, relay.desired, !shuttingDown {
+            // Its upstream gave up while it ran: it stays failed until asked for again.
+            relays[key]?.stats?.state = .failed
+            logger.info("failed relay's worker stopped", metadata: meta(key, ["worker": "\(exit)"]))
+            return
+        }
         if !relay.desired || shuttingDown {
             if relay.replacement != nil, !shuttingDown {
                 await replace(key)
@@ -481,13 +502,37 @@ public actor RelaySupervisor {
         guard let spec = relays[key]?.spec else { return }
         relays[key]?.failure = reason
         relays[key]?.stats?.lastError = reason
+        detachUpstream(key)
         logger.error("relay failed; not restarting it: \(reason)", metadata: meta(key))
         journal.failed(spec, reason: reason)
+    }
+
+    /// Hands the relay to the upstream that publishes its source, once its ingest endpoint
+    /// is claimed (the upstream pushes there).
+    private func attachUpstream(_ key: RelayKey) {
+        guard let upstream, let relay = relays[key], !relay.upstreamAttached, upstream.serves(relay.spec),
+            let registration = relay.ingest, let ingest
+        else { return }
+        var sellerUID: String?
+        if case .requested(let request) = relay.origin { sellerUID = request.sellerUID }
+        relays[key]?.upstreamAttached = true
+        upstream.attach(
+            UpstreamRelay(
+                id: key.description, spec: relay.spec, sellerUID: sellerUID,
+                ingestURL: ingest.publicURL + registration.publishPath),
+            events: self)
+    }
+
+    private func detachUpstream(_ key: RelayKey) {
+        guard relays[key]?.upstreamAttached == true else { return }
+        relays[key]?.upstreamAttached = false
+        upstream?.detach(relayID: key.description)
     }
 
     /// Drops a relay from the table; its ingest endpoint goes with it (a publisher on it is
     /// disconnected).
     private func remove(_ key: RelayKey) {
+        detachUpstream(key)
         if let registration = relays[key]?.ingest { ingest?.unregister(relay: registration.relay) }
         relays[key] = nil
     }
@@ -552,5 +597,24 @@ public actor RelaySupervisor {
 
     private func meta(_ key: RelayKey, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {
         extra.merging(["route": "\(key.route)", "channel": "\(key.channel)"]) { a, _ in a }
+    }
+}
+
+extension RelaySupervisor: UpstreamEvents {
+    public func upstreamNote(relayID: String, reason: String, detail: String?) {
+        guard let (_, relay) = relays.first(where: { $0.key.description == relayID }), relay.upstreamAttached else { return }
+        journal.upstream(relay.spec, reason: reason, detail: detail)
+    }
+
+    /// The relay fails without a restart: its worker is stopped, its record stays `failed`
+    /// until it is asked for again.
+    public func upstreamFailed(relayID: String, reason: String) {
+        guard let (key, relay) = relays.first(where: { $0.key.description == relayID }), relay.upstreamAttached,
+            relay.desired, relay.failure == nil
+        else { return }
+        if relays[key]?.stats == nil { relays[key]?.stats = RelayStats(state: .failed) }
+        relays[key]?.stats?.state = .failed
+        giveUp(key, reason: reason)
+        relay.worker?.send(.stop)
     }
 }
