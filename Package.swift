@@ -16,6 +16,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
         [
             "RelayCore", "RTMPSource", "Agora",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]
     ),
@@ -136,6 +137,7 @@ let package = Package(
             dependencies: [
                 "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine", "ControlAPI", "RTMPIngest", "Agora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -155,6 +157,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        // The agora source's converter plan and names, without the network.
+        .testTarget(
+            name: "AgoraSourceTests", dependencies: ["AgoraSource", "Agora", "RelayCore"], swiftSettings: swiftSettings
+        ),
         // Agora's formats against the official vectors (tokens, NCS signatures).
         .testTarget(
             name: "AgoraTests", dependencies: ["Agora", .product(name: "Crypto", package: "swift-crypto")],
@@ -175,7 +181,7 @@ let package = Package(
             name: "RelayConfigTests",
             dependencies: [
                 "RelayCore", "RelayConfig", "PullSource", "TestSource", "RTMPSource", "PassthroughTranscoder", "H264Transcoder",
-                "RTMPSink",
+                "RTMPSink", "AgoraSource",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import Hummingbird
 public import Logging
+public import RelayCore
 import ServiceLifecycle
 
 /// The control API's HTTP server. `run()` serves until `shutdown()`; the caller decides
@@ -21,12 +22,16 @@ public final class APIServer: Sendable {
 
     private let group: ServiceGroup
 
-    public init(configuration: Configuration, control: any RelayControl, logger: Logger) {
+    /// `webhooks`: receivers served at `POST /v1/webhooks/<name>` (Agora's NCS).
+    public init(
+        configuration: Configuration, control: any RelayControl, webhooks: [any WebhookReceiver] = [], logger: Logger
+    ) {
         let router = Router(context: RelayAPIRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(
             middleware: BearerAuthMiddleware(tokens: configuration.tokens.map { (Array($0.token.utf8), $0.scope) }))
         RelayRoutes(control: control, maxBody: configuration.maxBody).register(on: router)
+        WebhookRoutes(receivers: Dictionary(webhooks.map { ($0.name, $0) }) { first, _ in first }).register(on: router)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "relaygate"),

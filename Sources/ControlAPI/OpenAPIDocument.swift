@@ -45,6 +45,28 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/webhooks/agora": {
+              "post": {
+                "operationId": "agoraNotification",
+                "summary": "Agora Notification Center (NCS) events. Authenticated by Agora-Signature-V2 (HMAC-SHA256 of the raw body with agora.ncs_secret), not by a bearer token.",
+                "security": [],
+                "parameters": [
+                  { "name": "Agora-Signature-V2", "in": "header", "required": false, "schema": { "type": "string" } },
+                  { "name": "Agora-Signature", "in": "header", "required": false, "schema": { "type": "string" } }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "type": "object" } } }
+                },
+                "responses": {
+                  "200": { "description": "Handled (or a duplicate, stale or ignored event).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } },
+                  "400": { "description": "Signed but unreadable.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } },
+                  "401": { "description": "Missing or invalid signature; nothing was done.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } },
+                  "413": { "$ref": "#/components/responses/Error" },
+                  "503": { "description": "The gateway is starting.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } }
+                }
+              }
+            },
             "/v1/relays/{channelId}": {
               "parameters": [
                 { "name": "channelId", "in": "path", "required": true, "schema": { "type": "string" } }
@@ -190,8 +212,29 @@ enum OpenAPIDocument {
                   "streamKey": { "type": "string", "description": "Admin tokens only." },
                   "lastError": { "type": "string", "description": "Absent while there is none." },
                   "outputs": { "type": "array", "items": { "$ref": "#/components/schemas/Output" } },
-                  "ingest": { "$ref": "#/components/schemas/Ingest" }
+                  "ingest": { "$ref": "#/components/schemas/Ingest" },
+                  "upstream": { "$ref": "#/components/schemas/Upstream" },
+                  "viewers": { "type": "integer", "description": "The channel's audience on Agora (source agora), when counted." }
                 }
+              },
+              "Upstream": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "What publishes the source into the ingest (source agora: its Media Push converter).",
+                "required": ["kind", "state", "attempt"],
+                "properties": {
+                  "kind": { "type": "string", "enum": ["agora-media-push"] },
+                  "id": { "type": "string", "description": "The converter id, once it exists." },
+                  "state": { "type": "string", "description": "creating, connecting, running, failed or idle (destroyed by Agora after the seller left)." },
+                  "mode": { "type": "string", "enum": ["raw", "transcode"] },
+                  "attempt": { "type": "integer", "description": "Which converter creation this is (1 for the first)." },
+                  "lastError": { "type": "string" }
+                }
+              },
+              "WebhookReply": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": { "result": { "type": "string" }, "error": { "type": "string" } }
               },
               "Ingest": {
                 "type": "object",

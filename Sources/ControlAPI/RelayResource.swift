@@ -35,6 +35,15 @@ struct RelayResource: Encodable {
         var publisher: Publisher?
     }
 
+    struct Upstream: Encodable {
+        var kind: String
+        var id: String?
+        var state: String
+        var mode: String?
+        var attempt: Int
+        var lastError: String?
+    }
+
     var id: String
     var channelId: String
     var route: String
@@ -53,6 +62,9 @@ struct RelayResource: Encodable {
     var lastError: String?
     var outputs: [Output]
     var ingest: Ingest?
+    var upstream: Upstream?
+    /// The channel's audience on Agora, when it is counted.
+    var viewers: Int?
 
     init(_ view: RelayView, showStreamKey: Bool, now: Date = Date()) {
         id = view.id
@@ -88,6 +100,14 @@ struct RelayResource: Encodable {
                         bitrateKbps: Self.rounded($0.bitrateKbps), dropped: $0.dropped)
                 })
         }
+        upstream = view.upstream.map(Self.upstream)
+        viewers = view.upstream?.viewers
+    }
+
+    private static func upstream(_ status: UpstreamStatus) -> Upstream {
+        Upstream(
+            kind: status.kind, id: status.id, state: status.state, mode: status.mode, attempt: status.attempt,
+            lastError: status.lastError)
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }

@@ -1,3 +1,4 @@
+import AgoraSource
 import H264Transcoder
 import PassthroughTranscoder
 import PullSource
@@ -16,6 +17,7 @@ enum CompiledPlugins {
             TestSourcePlugin.self,
             RawPipeSourcePlugin.self,
             RTMPSourcePlugin.self,
+            AgoraSourcePlugin.self,
         ],
         transcoders: [
             PassthroughPlugin.self,

@@ -1,3 +1,4 @@
+import AgoraSource
 import ArgumentParser
 import ControlAPI
 import Foundation
@@ -57,17 +58,21 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        let agora = AgoraSetup(initial.settings.agora, logger: logger)
         let supervisor = RelaySupervisor(
             settings: Self.settings(initial), logger: logger, recorder: records.recorder, registry: CompiledPlugins.registry,
-            ingest: ingest)
+            ingest: ingest, upstream: agora?.service)
         await supervisor.update(playback: Self.playback(initial))
         let control = SupervisorControl(supervisor: supervisor, config: initial, registry: registry)
+        agora?.service.connect(director: control)
         // Read before the API accepts starts, so what it says predates anything this run does.
         let reconciliation = await BootReconciliation.read(initial.settings.database, logger: logger)
         // The API listens before the relays start, so clients can watch them come up.
-        let api = Self.startAPI(initial.settings.api, control: control, logger: logger)
+        let api = Self.startAPI(
+            initial.settings.api, control: control, webhooks: agora.map { [$0.service] } ?? [], logger: logger)
         await supervisor.apply(Self.staticRelays(initial), resolve: SupervisorControl.resolver(initial))
         await reconciliation?.resume(control: control, supervisor: supervisor, recorder: records.recorder, logger: logger)
+        let agoraTask = await agora?.startBackground(running: Set(supervisor.status().map(\.key.description)))
         control.setReady(true)
         let statsTask = Task { await supervisor.logStatsPeriodically() }
         let metricsTask = initial.settings.database.map { database in
@@ -93,6 +98,9 @@ struct RunCommand: AsyncParsableCommand {
                     if next.settings.database != initial.settings.database {
                         logger.warning("database: settings changed; they take effect when relaygate restarts")
                     }
+                    if next.settings.agora != initial.settings.agora {
+                        logger.warning("agora: settings changed; they take effect when relaygate restarts")
+                    }
                     if next.settings.ingest != initial.settings.ingest {
                         logger.warning("ingest: settings changed; they take effect when relaygate restarts")
                     }
@@ -113,6 +121,9 @@ struct RunCommand: AsyncParsableCommand {
         statsTask.cancel()
         metricsTask?.cancel()
         await supervisor.shutdown()
+        agoraTask?.cancel()
+        // Stopped relays' converters are being deleted: let that finish before exiting.
+        await agora?.shutdown(timeout: initial.settings.stopTimeout)
         await ingest.shutdown()
         // Every relay's final state is queued by now; write it before exiting.
         gaugesTask.cancel()
@@ -130,7 +141,9 @@ struct RunCommand: AsyncParsableCommand {
     /// Serves the control API in a task; nil when `api:` is absent. If it cannot serve (the
     /// address is taken), the gateway stops: the task sends SIGTERM to this process, and
     /// its value (false) makes the exit code 1.
-    static func startAPI(_ settings: APISettings?, control: SupervisorControl, logger: Logger) -> (
+    static func startAPI(
+        _ settings: APISettings?, control: SupervisorControl, webhooks: [any WebhookReceiver], logger: Logger
+    ) -> (
         server: APIServer, task: Task<Bool, Never>
     )? {
         guard let settings else {
@@ -142,7 +155,7 @@ struct RunCommand: AsyncParsableCommand {
                 host: settings.host, port: settings.port,
                 tokens: settings.tokens.map { ($0.value, $0.scope == .admin ? APIScope.admin : .read) },
                 maxBody: settings.maxBody),
-            control: control, logger: logger)
+            control: control, webhooks: webhooks, logger: logger)
         let task = Task {
             do {
                 try await server.run()

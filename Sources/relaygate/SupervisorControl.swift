@@ -10,7 +10,7 @@ import Synchronization
 /// them to the supervisor, which does every check that must be atomic (idempotency,
 /// conflicts, limits).
 final class SupervisorControl: RelayControl {
-    private let supervisor: RelaySupervisor
+    let supervisor: RelaySupervisor
     private let registry: PrometheusCollectorRegistry
     private let config: Mutex<GatewayConfig>
     private let ready = Atomic<Bool>(false)
@@ -26,6 +26,7 @@ final class SupervisorControl: RelayControl {
     }
 
     func update(config next: GatewayConfig) { config.withLock { $0 = next } }
+    var currentConfig: GatewayConfig { config.withLock { $0 } }
     func setReady(_ value: Bool) { ready.store(value, ordering: .releasing) }
 
     /// Resolves an API-started relay against `config`; nil when no route serves it any more.
@@ -120,6 +121,7 @@ final class SupervisorControl: RelayControl {
             sellerUID: sellerUID, origin: snapshot.origin == .config ? .config : .api, state: snapshot.state,
             health: snapshot.health, startedAt: snapshot.startedAt, stats: snapshot.stats, restarts: snapshot.restarts,
             playbackURL: config.playbackURL(for: snapshot.spec), streamKey: GatewayConfig.streamKey(for: snapshot.spec),
-            ingestURL: snapshot.ingest?.url, ingestSecureURL: snapshot.ingest?.secureURL, ingest: snapshot.ingest?.status)
+            ingestURL: snapshot.ingest?.url, ingestSecureURL: snapshot.ingest?.secureURL, ingest: snapshot.ingest?.status,
+            upstream: snapshot.upstream)
     }
 }

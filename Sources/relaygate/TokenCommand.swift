@@ -1,6 +1,8 @@
 import Agora
 import ArgumentParser
 import Foundation
+import RelayConfig
+import RelayCore
 
 /// `relaygate token`: an RTC token for the relay bot, the capture program that joins the
 /// channel through Agora's server SDK and feeds a `rawpipe` source. Prints the token alone
@@ -9,7 +11,9 @@ struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Print an Agora RTC token (AccessToken2) for joining a channel.",
-        discussion: "The app ID and certificate default to $AGORA_APP_ID and $AGORA_APP_CERTIFICATE.")
+        discussion:
+            "The app ID and certificate come from --app-id/--app-certificate, else $AGORA_APP_ID/$AGORA_APP_CERTIFICATE, "
+            + "else agora.app_id/agora.app_certificate of the config given with --config.")
 
     /// Agora caps token validity at 24 hours.
     static let maximumExpire: UInt32 = 86_400
@@ -36,16 +40,28 @@ struct TokenCommand: ParsableCommand {
     @Option(help: "Agora app certificate (32 hex characters). Default: $AGORA_APP_CERTIFICATE.")
     var appCertificate: String?
 
+    @Option(name: .shortAndLong, help: "Config directory to read agora.app_id and agora.app_certificate from.")
+    var config: String?
+
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
+        var agora: AgoraSettings?
+        if let config {
+            do {
+                agora = try ConfigLoader(registry: CompiledPlugins.registry).load(directory: config).settings.agora
+            } catch {
+                printErrors(error)
+                throw ExitCode(2)
+            }
+        }
         guard (1...Self.maximumExpire).contains(expire) else {
             throw failure("--expire must be from 1 to \(Self.maximumExpire) seconds, got \(expire)")
         }
-        guard let appID = Self.nonEmpty(appId ?? environment["AGORA_APP_ID"]) else {
-            throw failure("no app ID: give --app-id or set AGORA_APP_ID")
+        guard let appID = Self.firstGiven(appId, environment["AGORA_APP_ID"], agora?.appID) else {
+            throw failure("no app ID: give --app-id, set AGORA_APP_ID or agora.app_id (with --config)")
         }
-        guard let certificate = Self.nonEmpty(appCertificate ?? environment["AGORA_APP_CERTIFICATE"]) else {
-            throw failure("no app certificate: give --app-certificate or set AGORA_APP_CERTIFICATE")
+        guard let certificate = Self.firstGiven(appCertificate, environment["AGORA_APP_CERTIFICATE"], agora?.appCertificate) else {
+            throw failure("no app certificate: give --app-certificate, set AGORA_APP_CERTIFICATE or agora.app_certificate (with --config)")
         }
         let token: String
         do {
@@ -65,7 +81,8 @@ struct TokenCommand: ParsableCommand {
         return ExitCode(2)
     }
 
-    private static func nonEmpty(_ value: String?) -> String? {
-        value.flatMap { $0.isEmpty ? nil : $0 }
+    /// The first value that is set and not empty (an empty variable counts as unset).
+    private static func firstGiven(_ values: String?...) -> String? {
+        values.lazy.compactMap { $0 }.first { !$0.isEmpty }
     }
 }

@@ -60,7 +60,29 @@ import TestSupport
         #expect(result.stdout.isEmpty)
         #expect(
             result.stderr
-                == "relaygate token: no app certificate: give --app-certificate or set AGORA_APP_CERTIFICATE\n")
+                == "relaygate token: no app certificate: give --app-certificate, set AGORA_APP_CERTIFICATE "
+                + "or agora.app_certificate (with --config)\n")
+    }
+
+    @Test func appIDAndCertificateFromTheConfig() throws {
+        let config = try TempDirectory("token-config")
+        try config.write(
+            "relaygate.yaml",
+            """
+            agora:
+              app_id: "\(Self.appID)"
+              app_certificate: "${AGORA_APP_CERTIFICATE}"
+              customer_id: c
+              customer_secret: s
+
+            """)
+        let result = try Self.token(
+            ["--channel", "shop-7", "--uid", "7", "--config", config.path],
+            environment: ["AGORA_APP_CERTIFICATE": Self.appCertificate, "AGORA_APP_ID": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        let parsed = try AccessToken2.parse(result.stdout.trimmingCharacters(in: .newlines))
+        #expect(parsed.appID == Self.appID)
+        #expect(parsed.verifies(appCertificate: Self.appCertificate))
     }
 
     @Test func malformedCertificateIsRefusedWithoutEchoingIt() throws {

@@ -42,10 +42,11 @@ public final class HTTPClient: Sendable {
 
     public func send(
         _ method: String, _ path: String, token: String? = nil, body: Data? = nil,
-        contentType: String? = "application/json"
+        contentType: String? = "application/json", headers: [String: String] = [:]
     ) async throws -> HTTPReply {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = body
