@@ -68,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         // Read before the API accepts starts, so what it says predates anything this run does.
         let reconciliation = await BootReconciliation.read(initial.settings.database, logger: logger)
         // The API listens before the relays start, so clients can watch them come up.
-        let api = Self.startAPI(
+        let api = try Self.startAPI(
             initial.settings.api, control: control, webhooks: agora.map { [$0.service] } ?? [], logger: logger)
         await supervisor.apply(Self.staticRelays(initial), resolve: SupervisorControl.resolver(initial))
         await reconciliation?.resume(control: control, supervisor: supervisor, recorder: records.recorder, logger: logger)
@@ -140,22 +140,29 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Serves the control API in a task; nil when `api:` is absent. If it cannot serve (the
     /// address is taken), the gateway stops: the task sends SIGTERM to this process, and
-    /// its value (false) makes the exit code 1.
+    /// its value (false) makes the exit code 1. A certificate or key it cannot use ends the run.
     static func startAPI(
         _ settings: APISettings?, control: SupervisorControl, webhooks: [any WebhookReceiver], logger: Logger
-    ) -> (
+    ) throws -> (
         server: APIServer, task: Task<Bool, Never>
     )? {
         guard let settings else {
             logger.notice("control API is off (relaygate.yaml has no api: section)")
             return nil
         }
-        let server = APIServer(
-            configuration: .init(
-                host: settings.host, port: settings.port,
-                tokens: settings.tokens.map { ($0.value, $0.scope == .admin ? APIScope.admin : .read) },
-                maxBody: settings.maxBody),
-            control: control, webhooks: webhooks, logger: logger)
+        let server: APIServer
+        do {
+            server = try APIServer(
+                configuration: .init(
+                    host: settings.host, port: settings.port,
+                    tokens: settings.tokens.map { ($0.value, $0.scope == .admin ? APIScope.admin : .read) },
+                    maxBody: settings.maxBody,
+                    tls: settings.tls.map { APITLS(certificatePath: $0.certificate, keyPath: $0.key) }),
+                control: control, webhooks: webhooks, logger: logger)
+        } catch {
+            logger.critical("control API cannot start: \(error)")
+            throw ExitCode(1)
+        }
         let task = Task {
             do {
                 try await server.run()

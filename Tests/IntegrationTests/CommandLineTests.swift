@@ -35,6 +35,35 @@ struct CommandLineTests {
         #expect(lines.contains { $0.hasPrefix("\(config.path)/conf.d/30-routes.yaml:5:") && $0.contains("unknown platform \"nowhere\"") })
     }
 
+    /// Route patterns are checked by `validate`: a regex that does not compile, and a
+    /// `channelId` group that could capture non-digits, each at the position of its `match`.
+    @Test func validateReportsBadRoutePatternsWithTheirPosition() throws {
+        let config = try TempDirectory("config")
+        try config.write(
+            "conf.d/30-routes.yaml",
+            """
+            platforms:
+              local: { type: rtmp, url: "rtmp://127.0.0.1/live/{channel}" }
+            routes:
+              broken:
+                match: "~seller_(?<channelId>[0-9]+"
+                source: { type: pull, url: "rtmp://127.0.0.1/in/{channel}" }
+                outputs: [local]
+              letters:
+                match: '~seller_(?<channelId>[a-z]+)'
+                source: { type: pull, url: "rtmp://127.0.0.1/in/{channel}" }
+                outputs: [local]
+            """)
+        let result = try runProgram(RelaygateBinary.path, ["validate", "--config", config.path])
+        #expect(result.status != 0)
+        let file = "\(config.path)/conf.d/30-routes.yaml"
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("\(file):5:12: ") && $0.contains("invalid regular expression") }, "\(result.stderr)")
+        #expect(
+            lines.contains("\(file):9:12: \"match\": capture channelId must match digits only (it is the channel's database id)"),
+            "\(result.stderr)")
+    }
+
     /// A forbidden protocol is refused before anything is opened: the input is a FIFO, and a
     /// writer blocked on opening it would be released the moment anyone opened it to read.
     @Test(arguments: ["file:", "concat:", "pipe:", "subfile:", "unix:", "tcp://", "udp://", "data:", "crypto:", "async:"])

@@ -32,12 +32,17 @@ public struct APISettings: Sendable, Equatable {
     public var tokens: [Token]
     /// Largest request body accepted, in bytes.
     public var maxBody: Int
+    /// HTTPS when set; plain HTTP otherwise.
+    public var tls: TLS?
 
-    public init(host: String = "127.0.0.1", port: Int = 8088, tokens: [Token], maxBody: Int = defaultMaxBody) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8088, tokens: [Token], maxBody: Int = defaultMaxBody, tls: TLS? = nil
+    ) {
         self.host = host
         self.port = port
         self.tokens = tokens
         self.maxBody = maxBody
+        self.tls = tls
     }
 
     static func decode(_ node: ConfigNode, diagnostics: Diagnostics) -> APISettings? {
@@ -46,9 +51,10 @@ public struct APISettings: Sendable, Equatable {
         let listen = reader.required("listen", .listenAddress)
         let tokens = reader.required("tokens", .tokenList)
         let maxBody = reader.optional("max_body", .byteSize(in: 256...(1024 * 1024))) ?? defaultMaxBody
+        let tls = reader.node("tls").flatMap { TLS.decode($0, diagnostics: diagnostics) }
         reader.finish()
         guard diagnostics.count == errorsBefore, let listen, let tokens else { return nil }
-        return APISettings(host: listen.host, port: listen.port, tokens: tokens, maxBody: maxBody)
+        return APISettings(host: listen.host, port: listen.port, tokens: tokens, maxBody: maxBody, tls: tls)
     }
 }
 

@@ -1,71 +1,47 @@
-/// A pattern over channel names, like `seller_{channelId}`: literal text and named captures.
-/// Each capture matches one or more characters; matching is anchored at both ends.
+/// A pattern over channel names, in one of two forms:
+/// - a template, `seller_{channelId}`: literal text and named captures (`TemplatePattern`);
+/// - a regex, `~seller_(?<channelId>[0-9]+)`: `~` then a regular expression whose named
+///   groups are the captures (`RegexPattern`).
+///
+/// Both match the whole channel name, and both keep `channelId` (the database's integer
+/// channel id) to digits. Equal texts are equal patterns; it encodes as its text.
 public struct RoutePattern: Sendable, Hashable, Codable, CustomStringConvertible {
-    enum Part: Sendable, Hashable {
-        case literal(String)
-        case capture(String)
+    enum Form: Sendable, Hashable {
+        case template(TemplatePattern)
+        case regex(RegexPattern)
     }
 
     public let text: String
-    let parts: [Part]
+    let form: Form
 
     public struct Invalid: Error, Sendable {
         public var message: String
     }
 
+    /// The `~` that marks a regex, as nginx's `location ~`.
+    public static let regexMarker: Character = "~"
+
     public init(_ text: String) throws(Invalid) {
-        var parts: [Part] = []
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
-            let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: "}") else {
-                throw Invalid(message: "unclosed \"{\" in pattern \"\(text)\"")
-            }
-            let name = String(after[..<close])
-            guard Names.isValid(name), !name.contains("."), !name.contains("-") else {
-                throw Invalid(message: "capture name \"\(name)\" in pattern \"\(text)\" must be letters, digits and '_'")
-            }
-            if case .capture = parts.last {
-                throw Invalid(message: "captures in pattern \"\(text)\" must be separated by literal text")
-            }
-            parts.append(.capture(name))
-            rest = after[after.index(after: close)...]
+        if text.first == Self.regexMarker {
+            form = .regex(try RegexPattern(String(text.dropFirst()), pattern: text))
+        } else {
+            form = .template(try TemplatePattern(text))
         }
-        if rest.contains("}") { throw Invalid(message: "unmatched \"}\" in pattern \"\(text)\"") }
-        if !rest.isEmpty { parts.append(.literal(String(rest))) }
-        guard !parts.isEmpty else { throw Invalid(message: "pattern must not be empty") }
         self.text = text
-        self.parts = parts
     }
 
     public var captureNames: [String] {
-        parts.compactMap { if case .capture(let name) = $0 { name } else { nil } }
+        switch form {
+        case .template(let template): template.captureNames
+        case .regex(let regex): regex.captureNames
+        }
     }
 
     /// The captures if `channel` matches, else nil.
     public func match(_ channel: String) -> [String: String]? {
-        var captures: [String: String] = [:]
-        return Self.match(parts[...], Substring(channel), &captures) ? captures : nil
-    }
-
-    private static func match(_ parts: ArraySlice<Part>, _ input: Substring, _ captures: inout [String: String]) -> Bool {
-        guard let first = parts.first else { return input.isEmpty }
-        switch first {
-        case .literal(let text):
-            guard input.hasPrefix(text) else { return false }
-            return match(parts.dropFirst(), input.dropFirst(text.count), &captures)
-        case .capture(let name):
-            // Shortest capture first, so `a_{x}_{y}` style patterns split at the first separator.
-            var end = input.startIndex
-            while end < input.endIndex {
-                end = input.index(after: end)
-                if match(parts.dropFirst(), input[end...], &captures) {
-                    captures[name] = String(input[..<end])
-                    return true
-                }
-            }
-            return false
+        switch form {
+        case .template(let template): template.match(channel)
+        case .regex(let regex): regex.match(channel)
         }
     }
 
