@@ -260,6 +260,44 @@ struct FakeAgoraTests {
         await recorder.stop()
     }
 
+    /// A transcoder pushes its own canvas and audio settings; when the RTMP server goes away
+    /// ffmpeg dies, the converter falls back to connecting, and it pushes again once the
+    /// server is back (Agora's converter retries its RTMP leg).
+    @Test func transcoderPushesItsCanvasAndRetriesItsRTMPLeg() async throws {
+        let nginx = try await Nginx()
+        let fake = try await FakeAgora.start(webhookURL: nil)
+        let http = HTTPClient(baseURL: fake.baseURL)
+        let stream = "agora-\(UUID().uuidString.prefix(8))"
+        await fake.sellerJoins(channel: "show68", uid: 201)
+        let view: [String: Any] = ["rtcStreamUid": 201, "region": ["xPos": 0, "yPos": 0, "width": 640, "height": 360]]
+        let options: [String: Any] = [
+            "rtcChannel": "show68",
+            "audioOptions": ["sampleRate": 44100, "audioChannels": 2, "rtcStreamUids": [201]] as [String: Any],
+            "videoOptions": ["canvas": ["width": 640, "height": 360], "bitrate": 800, "frameRate": 15, "layout": [view]]
+                as [String: Any],
+        ]
+        let converter: [String: Any] = ["transcodeOptions": options, "rtmpUrl": nginx.publishURL("live", stream)]
+        let created = try await http.send("POST", Self.convertersPath, json: ["converter": converter], headers: Self.auth)
+        #expect(created.status == 200, "\(created)")
+        let running = await eventually(timeout: .seconds(20)) { fake.converters().first?.state == "running" }
+        try #require(running, "\(fake.converters())")
+        let probed = try FFprobe.streams(nginx.publishURL("live", stream))
+        let video = try #require(probed.first { $0.codecType == "video" })
+        let audio = try #require(probed.first { $0.codecType == "audio" })
+        #expect(video.codecName == "h264" && video.width == 640 && video.height == 360, "\(video)")
+        #expect(audio.codecName == "aac" && audio.sampleRate == 44100 && audio.channels == 2, "\(audio)")
+
+        nginx.stop()
+        let fellBack = await eventually(timeout: .seconds(10)) { fake.converters().first?.state == "connecting" }
+        #expect(fellBack, "\(fake.converters())")
+        try await nginx.start()
+        let again = await eventually(timeout: .seconds(20)) { fake.converters().first?.state == "running" }
+        #expect(again, "\(fake.converters())")
+        let states = fake.notifications().filter { $0.eventType == 3 }.compactMap { $0.payload.value(at: "converter.state")?.stringValue }
+        #expect(states == ["running", "connecting", "running"], "\(states)")
+        await fake.shutdown()
+    }
+
     private typealias Notification = FakeAgora.Notification
 
     @Test func deliverySignsTheExactBytes() async throws {
