@@ -61,10 +61,10 @@ public final class HTTPClient: Sendable {
         return HTTPReply(status: http.statusCode, headers: headers, body: data)
     }
 
-    /// JSON-encodes `object` as the body.
-    public func send(_ method: String, _ path: String, token: String? = nil, json object: [String: Any]) async throws
-        -> HTTPReply
-    {
-        try await send(method, path, token: token, body: try JSONSerialization.data(withJSONObject: object))
+    /// JSON-encodes `object` as the body. `headers` are set as given (e.g. Basic auth).
+    public func send(
+        _ method: String, _ path: String, token: String? = nil, json object: [String: Any], headers: [String: String] = [:]
+    ) async throws -> HTTPReply {
+        try await send(method, path, token: token, body: try JSONSerialization.data(withJSONObject: object), headers: headers)
     }
 }
