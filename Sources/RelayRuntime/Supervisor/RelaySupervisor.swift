@@ -266,9 +266,15 @@ public actor RelaySupervisor {
             state = relay.worker == nil && relay.generation == 0 ? .pending : .starting
         }
         let health = relay.stats.map { RelayHealth.assess($0, droppedBefore: relay.droppedBefore) } ?? .poor
+        var stats = relay.stats
+        if let failure = relay.failure, relay.desired {
+            // Why it gave up outlasts the last report of its worker (which may not know).
+            if stats == nil { stats = RelayStats(state: .failed) }
+            stats?.lastError = failure
+        }
         return RelaySnapshot(
             spec: relay.spec, origin: relay.origin, state: state, health: state == .active ? health : .poor,
-            stats: relay.stats, restarts: relay.restarts, pid: relay.worker?.pid, startedAt: relay.startedAt,
+            stats: stats, restarts: relay.restarts, pid: relay.worker?.pid, startedAt: relay.startedAt,
             upstream: relay.upstreamAttached ? upstream?.status(relayID: key.description) : nil,
             ingest: relay.ingest.flatMap { registration in
                 ingest.flatMap { directory in

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A seller goes live in Agora channel `seller_42`: NCS tells the gateway, the gateway makes
+/// a Media Push converter that pushes into its own ingest, and buyers get HLS from nginx —
+/// then the seller leaves and everything is cleaned up. Agora is the fake; the rest is real.
+@Suite(.serialized)
+struct AgoraRelayTests {
+    @Test func broadcasterJoinRelaysTheSellerAndLeaveStopsIt() async throws {
+        let harness = try await AgoraHarness()
+        defer { Task { await harness.stop() } }
+        let postgres = try #require(harness.postgres)
+        _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (42, 'seller_42') ON CONFLICT DO NOTHING")
+        harness.agora.setAudience(channel: "seller_42", count: 17)
+
+        let joined = ContinuousClock.now
+        await harness.agora.sellerJoins(channel: "seller_42", uid: 4242)
+        let created = await eventually(timeout: .seconds(2), every: .milliseconds(50)) { !harness.creates.isEmpty }
+        #expect(created, "no converter within 2 s of the join; log:\n\(harness.gateway.log.suffix(3000))")
+        let create = try #require(harness.creates.first)
+        #expect(ContinuousClock.now - joined < .seconds(3))
+        // The body Agora documents for a raw push of one uid, into our ingest with a per-relay key.
+        let body = try #require(create.json?["converter"] as? [String: Any], "\(create)")
+        let raw = try #require(body["rawOptions"] as? [String: Any], "\(body)")
+        #expect(raw["rtcChannel"] as? String == "seller_42")
+        #expect((raw["rtcStreamUid"] as? NSNumber)?.intValue == 4242)
+        #expect(body["transcodeOptions"] == nil)
+        let rtmpURL = try #require(body["rtmpUrl"] as? String)
+        #expect(rtmpURL.hasPrefix("rtmp://127.0.0.1:\(harness.ingestPort)/agora/"), "\(rtmpURL)")
+        #expect(rtmpURL.split(separator: "/").last.map { $0.count >= 20 } == true, "key too short: \(rtmpURL)")
+        #expect((body["name"] as? String ?? "").hasPrefix("relaygate-sellers-seller_42-"), "\(body)")
+        #expect((body["idleTimeOut"] as? NSNumber)?.intValue == 10)
+        #expect(create.header("X-Request-ID")?.isEmpty == false)
+        #expect(create.status == 200)
+        // The stream key is a secret: never in the gateway's log.
+        let key = String(rtmpURL.split(separator: "/").last ?? "")
+        #expect(!harness.gateway.log.contains(key), "the ingest key leaked into the log")
+
+        try await harness.expectPlayableHLS("seller_42")
+        let playback = harness.nginx.playlistURL("seller_42")
+        let active = await eventually(timeout: .seconds(15)) { (try? harness.channelRow(42)) == "active|hybrid|\(playback)" }
+        #expect(active, "channels row: \((try? harness.channelRow(42)) ?? "none")")
+        let upstream = await harness.upstream("seller_42")
+        #expect(upstream?["mode"] as? String == "raw", "\(upstream ?? [:])")
+        #expect(upstream?["id"] as? String == harness.agora.converters().first?.id)
+        let counted = await eventually(timeout: .seconds(10)) {
+            (try? postgres.psql("SELECT max(agora_viewers) FROM stream_metrics WHERE channel_id = 42")) == "17"
+        }
+        #expect(counted, "stream_metrics.agora_viewers never showed the audience of 17")
+        #expect((try await harness.relay("seller_42"))?["viewers"] as? Int == 17)
+
+        await harness.agora.sellerLeaves(channel: "seller_42", uid: 4242)
+        let stopped = await eventually(timeout: .seconds(20)) {
+            await harness.hasNoRelay("seller_42") && !harness.deletes.isEmpty
+        }
+        #expect(stopped, "relay or converter outlived the seller; log:\n\(harness.gateway.log.suffix(3000))")
+        #expect(harness.agora.converters().isEmpty, "\(harness.agora.converters())")
+        let down = await eventually(timeout: .seconds(10)) { (try? harness.channelRow(42)) == "stopped|agora-only|NULL" }
+        #expect(down, "channels row: \((try? harness.channelRow(42)) ?? "none")")
+    }
+
+    @Test func badSignaturesDuplicatesReorderingAndStrangersStartNothingExtra() async throws {
+        let harness = try await AgoraHarness(database: false)
+        defer { Task { await harness.stop() } }
+
+        let forged = harness.agora.rtcEvent(103, channel: "seller_7", uid: 7)
+        #expect(await harness.agora.deliver(forged, secret: "not-the-secret", retry: false) == [401])
+        #expect(await harness.agora.deliver(forged, signed: false, retry: false) == [401])
+        // A channel no route matches: acknowledged, ignored.
+        let stranger = harness.agora.rtcEvent(103, channel: "lobby_1", uid: 9)
+        #expect(await harness.agora.deliver(stranger, retry: false) == [200])
+        try await Task.sleep(for: .seconds(1))
+        #expect(harness.creates.isEmpty, "a refused or ignored event created a converter")
+        #expect(try await harness.relay("seller_7") == nil)
+        #expect(try await harness.relay("lobby_1") == nil)
+
+        // One seller's join, delivered twice and out of order with an older role change.
+        await harness.agora.sellerJoins(channel: "seller_8", uid: 88, sendEvent: false)
+        let join = harness.agora.rtcEvent(103, channel: "seller_8", uid: 88, clientSeq: 5)
+        let olderLeave = harness.agora.rtcEvent(112, channel: "seller_8", uid: 88, clientSeq: 3)
+        await harness.agora.deliver([join, olderLeave, join], duplicates: true, shuffled: false)
+        try await harness.expectPlayableHLS("seller_8")
+        #expect(harness.creates.count == 1, "\(harness.creates.count) creates")
+        #expect(harness.agora.converters().count == 1)
+        let relay = try await harness.relay("seller_8")
+        #expect(relay?["state"] as? String == "active", "\(relay ?? [:])")
+    }
+
+    @Test func rateLimitedCreateBacksOffAndAFailedConverterIsRecreated() async throws {
+        let harness = try await AgoraHarness()
+        defer { Task { await harness.stop() } }
+        let postgres = try #require(harness.postgres)
+        _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (51, 'seller_51') ON CONFLICT DO NOTHING")
+        harness.agora.failNext(.create, status: 429, times: 2)
+        await harness.agora.sellerJoins(channel: "seller_51", uid: 51)
+        try await harness.expectPlayableHLS("seller_51")
+        #expect(harness.creates.map(\.status) == [429, 429, 200], "\(harness.creates.map(\.status))")
+        let notes = try harness.events(51, kind: "upstream")
+        let retries = notes.filter { $0.contains("429") && $0.contains("retry") }
+        #expect(retries.count == 2, "relay_events upstream: \(notes)")
+
+        let first = try #require(harness.agora.converters().first)
+        harness.agora.failConverter(id: first.id)
+        let recreated = await eventually(timeout: .seconds(20)) {
+            harness.agora.converters().contains { $0.id != first.id && $0.state == "running" }
+        }
+        #expect(recreated, "no new converter after the first failed; log:\n\(harness.gateway.log.suffix(3000))")
+        #expect(harness.deletes.contains { $0.path.hasSuffix(first.id) }, "the failed converter was not deleted")
+        #expect(harness.agora.converters().count == 1)
+        let upstream = await harness.upstream("seller_51")
+        #expect(upstream?["attempt"] as? Int == 2, "\(upstream ?? [:])")
+        #expect(try harness.events(51, kind: "upstream").contains { $0.contains("recreating") })
+        try await harness.expectPlayableHLS("seller_51")
+    }
+
+    @Test func agoraDownFailsTheRelayWithAReasonAndTheChannelDegrades() async throws {
+        let harness = try await AgoraHarness(source: "idle_timeout: 10s, attempts: 2")
+        defer { Task { await harness.stop() } }
+        let postgres = try #require(harness.postgres)
+        _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (61, 'seller_61') ON CONFLICT DO NOTHING")
+        harness.agora.setOutage(true)
+        await harness.agora.sellerJoins(channel: "seller_61", uid: 61)
+        let failed = await eventually(timeout: .seconds(30)) {
+            (try? await harness.relay("seller_61"))??["state"] as? String == "failed"
+        }
+        let relay = try await harness.relay("seller_61")
+        #expect(failed, "\(relay ?? [:]); log:\n\(harness.gateway.log.suffix(3000))")
+        let lastError = relay?["lastError"] as? String ?? ""
+        #expect(lastError.contains("503") && lastError.contains("attempt 2 of 2"), "\(lastError)")
+        // Every try was a real request (2 attempts × (1 + 2 retries)).
+        #expect(harness.creates.count == 6, "\(harness.creates.map(\.status))")
+        let degraded = await eventually(timeout: .seconds(10)) { (try? harness.channelRow(61)) == "error|agora-only|NULL" }
+        #expect(degraded, "channels row: \((try? harness.channelRow(61)) ?? "none")")
+        let notes = try harness.events(61, kind: "upstream")
+        #expect(notes.contains { $0.contains("503") && $0.contains("retry") }, "\(notes)")
+        #expect(notes.contains { $0.contains("attempt 2 of 2") }, "\(notes)")
+        let failure = try postgres.psql("SELECT reason FROM relay_events WHERE channel_id = 61 AND event = 'failed'")
+        #expect(failure.contains("agora media push"), "\(failure)")
+    }
+
+    @Test func aRestartedGatewayAdoptsTheLiveConverterAndDeletesOrphans() async throws {
+        let harness = try await AgoraHarness()
+        defer { Task { await harness.stop() } }
+        await harness.agora.sellerJoins(channel: "seller_71", uid: 71)
+        try await harness.expectPlayableHLS("seller_71")
+        let live = try #require(harness.agora.converters().first)
+        // A converter an earlier gateway made for a relay nobody wants any more.
+        let orphan = try await Self.createDirectly(
+            harness, name: "relaygate-sellers-seller_99-0000000000000099", channel: "seller_99", uid: 99,
+            rtmpURL: "rtmp://127.0.0.1:\(harness.ingestPort)/agora/gone")
+
+        harness.gateway.child.signal(SIGKILL)
+        try await Task.sleep(for: .seconds(1))
+        let second = try harness.startAnotherGateway()
+        defer { second.child.signal(SIGKILL) }
+        let adopted = await eventually(timeout: .seconds(20)) {
+            (await harness.upstream("seller_71"))?["id"] as? String == live.id
+        }
+        #expect(adopted, "the live converter was not adopted; log:\n\(second.log.suffix(3000))")
+        #expect(harness.agora.converters().filter { $0.channel == "seller_71" }.count == 1)
+        let conflicts = harness.creates.filter { $0.status == 409 }
+        #expect(conflicts.count == 1, "\(harness.creates.map(\.status))")
+        let cleaned = await eventually(timeout: .seconds(10)) { !harness.agora.converters().contains { $0.id == orphan } }
+        #expect(cleaned, "the orphan converter survived the restart")
+        let playlist = harness.nginx.playlistPath("seller_71")
+        let before = (try? String(contentsOfFile: playlist, encoding: .utf8)) ?? ""
+        let resumed = await eventually(timeout: .seconds(30)) {
+            ((try? String(contentsOfFile: playlist, encoding: .utf8)) ?? "") != before
+        }
+        #expect(resumed, "HLS did not resume after the restart")
+    }
+
+    /// A converter made straight through the REST API, as an earlier gateway would have.
+    static func createDirectly(_ harness: AgoraHarness, name: String, channel: String, uid: Int, rtmpURL: String)
+        async throws -> String
+    {
+        let credentials = FakeAgora.Credentials.test
+        let basic = Data("\(credentials.customerID):\(credentials.customerSecret)".utf8).base64EncodedString()
+        let body: [String: Any] = [
+            "converter": [
+                "name": name, "rawOptions": ["rtcChannel": channel, "rtcStreamUid": uid], "rtmpUrl": rtmpURL,
+                "idleTimeOut": 300,
+            ]
+        ]
+        let reply = try await HTTPClient(baseURL: harness.agora.baseURL).send(
+            "POST", "/na/v1/projects/\(credentials.appID)/rtmp-converters",
+            body: try JSONSerialization.data(withJSONObject: body), headers: ["Authorization": "Basic \(basic)"])
+        guard reply.status == 200, let id = ((reply.json as? [String: Any])?["converter"] as? [String: Any])?["id"] as? String
+        else { throw TestFailure("direct create: \(reply)") }
+        return id
+    }
+}
