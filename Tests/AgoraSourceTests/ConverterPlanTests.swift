@@ -81,4 +81,21 @@ import Testing
         #expect(ConverterName.make(route: "a", channel: "b c") != ConverterName.make(route: "a", channel: "b_c"))
         #expect(!ConverterName.isOurs("show68_raw"))
     }
+
+    @Test func directModePushesToTheRoutesOneRTMPOutput() throws {
+        var relay = Self.relay(transcoder: Self.passthrough)
+        relay.ingestURL = nil
+        relay.spec.values = ["channelId": "42"]
+        relay.spec.outputs = [
+            .init(name: "cf", sink: PluginConfig(kind: .sink, type: "rtmp", options: #"{"url":"rtmps://live.example.com:443/live/{channelId}-key"}"#))
+        ]
+        let plan = try ConverterPlan(relay: relay, options: AgoraSourceOptions(direct: true))
+        #expect(plan.direct)
+        #expect(plan.request.converter.rtmpUrl == "rtmps://live.example.com:443/live/42-key")
+
+        relay.spec.outputs.append(relay.spec.outputs[0])
+        #expect(throws: ConverterPlan.Problem.self) { try ConverterPlan(relay: relay, options: AgoraSourceOptions(direct: true)) }
+        relay.spec.outputs = [.init(name: "disk", sink: PluginConfig(kind: .sink, type: "file", options: #"{"path":"/x"}"#))]
+        #expect(throws: ConverterPlan.Problem.self) { try ConverterPlan(relay: relay, options: AgoraSourceOptions(direct: true)) }
+    }
 }

@@ -171,6 +171,37 @@ struct AgoraRelayTests {
         #expect(resumed, "HLS did not resume after the restart")
     }
 
+    @Test func directModePushesStraightToThePlatformWithoutAWorker() async throws {
+        let harness = try await AgoraHarness(source: "idle_timeout: 10s, direct: true")
+        defer { Task { await harness.stop() } }
+        let postgres = try #require(harness.postgres)
+        _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (81, 'seller_81') ON CONFLICT DO NOTHING")
+        await harness.agora.sellerJoins(channel: "seller_81", uid: 81)
+        try await harness.expectPlayableHLS("seller_81")
+        let create = try #require(harness.creates.first)
+        let body = try #require(create.json?["converter"] as? [String: Any])
+        #expect(body["rtmpUrl"] as? String == harness.nginx.publishURL("live", "seller_81"), "\(body)")
+        // Nothing of the stream passes through the gateway: no worker, no ingest endpoint.
+        #expect(harness.gateway.workers.isEmpty, "\(harness.gateway.workers)")
+        let active = await eventually(timeout: .seconds(15)) {
+            (try? await harness.relay("seller_81"))??["state"] as? String == "active"
+        }
+        let relay = try await harness.relay("seller_81")
+        #expect(active, "\(relay ?? [:])")
+        #expect(relay?["ingest"] == nil)
+        let playback = harness.nginx.playlistURL("seller_81")
+        let row = await eventually(timeout: .seconds(10)) { (try? harness.channelRow(81)) == "active|hybrid|\(playback)" }
+        #expect(row, "channels row: \((try? harness.channelRow(81)) ?? "none")")
+
+        await harness.agora.sellerLeaves(channel: "seller_81", uid: 81)
+        let stopped = await eventually(timeout: .seconds(20)) {
+            await harness.hasNoRelay("seller_81") && harness.agora.converters().isEmpty
+        }
+        #expect(stopped, "log:\n\(harness.gateway.log.suffix(3000))")
+        let down = await eventually(timeout: .seconds(10)) { (try? harness.channelRow(81)) == "stopped|agora-only|NULL" }
+        #expect(down, "channels row: \((try? harness.channelRow(81)) ?? "none")")
+    }
+
     /// A converter made straight through the REST API, as an earlier gateway would have.
     static func createDirectly(_ harness: AgoraHarness, name: String, channel: String, uid: Int, rtmpURL: String)
         async throws -> String

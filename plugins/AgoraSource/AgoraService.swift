@@ -61,6 +61,10 @@ public final class AgoraService: Sendable {
 extension AgoraService: SourceUpstream {
     public func serves(_ spec: RelaySpec) -> Bool { spec.source.type == AgoraSourcePlugin.type }
 
+    public func publishesDirectly(_ spec: RelaySpec) -> Bool {
+        serves(spec) && (try? JSONDecoder().decode(AgoraSourceOptions.self, from: Data(spec.source.options.utf8)))?.direct == true
+    }
+
     public func attach(_ relay: UpstreamRelay, events: any UpstreamEvents) {
         let plan: ConverterPlan
         let options: AgoraSourceOptions

@@ -33,11 +33,15 @@ public struct AgoraSourceOptions: PluginOptions {
     public var idleTimeoutSeconds: Int
     /// Converter creations (the first and each re-creation) before the relay fails.
     public var attempts: Int
+    /// The converter pushes straight to the route's one RTMP output (no ingest, no worker:
+    /// the gateway only creates, watches and deletes it).
+    public var direct: Bool
 
     public init(
         seller: Seller = .broadcaster, push: Push = .auto, sellerCodec: SellerCodec = .h264, idleTimeoutSeconds: Int = 300,
-        attempts: Int = 3
+        attempts: Int = 3, direct: Bool = false
     ) {
+        self.direct = direct
         self.seller = seller
         self.push = push
         self.sellerCodec = sellerCodec
@@ -56,6 +60,7 @@ public struct AgoraSourceOptions: PluginOptions {
         // Agora's documented default and recommendation is 300 s; it gives no range.
         let idle = reader.optional("idle_timeout", .duration(in: .seconds(5)...(.seconds(300))))
         let attempts = reader.optional("attempts", .int(in: 1...20)) ?? defaults.attempts
+        let direct = reader.optional("direct", .bool) ?? defaults.direct
         if push == .raw, codec == .vp8 {
             reader.diagnostics.error(
                 "\(reader.context): push \"raw\" cannot carry VP8 (Agora forwards raw streams as H.264 only); "
@@ -64,7 +69,8 @@ public struct AgoraSourceOptions: PluginOptions {
         guard reader.diagnostics.count == errorsBefore else { return nil }
         return AgoraSourceOptions(
             seller: seller, push: push, sellerCodec: codec,
-            idleTimeoutSeconds: idle.map { Int($0.components.seconds) } ?? defaults.idleTimeoutSeconds, attempts: attempts)
+            idleTimeoutSeconds: idle.map { Int($0.components.seconds) } ?? defaults.idleTimeoutSeconds, attempts: attempts,
+            direct: direct)
     }
 
     /// `broadcaster`, or a uid (1 … 2^32-1).

@@ -6,7 +6,11 @@
 public protocol SourceUpstream: Sendable {
     /// Whether relays with this spec need this upstream (their source type is its own).
     func serves(_ spec: RelaySpec) -> Bool
-    /// Makes the push into `relay.ingestURL` happen; returns at once (work goes on in the
+    /// Whether the upstream pushes this relay straight to its platform (Agora Media Push's
+    /// direct mode): then the relay has no ingest endpoint and no worker, and its state is
+    /// what the upstream reports (`UpstreamEvents.upstreamState`).
+    func publishesDirectly(_ spec: RelaySpec) -> Bool
+    /// Makes the push into `relay.ingestURL` (or, direct, to the platform) happen; returns at once (work goes on in the
     /// background and is reported through `events`).
     func attach(_ relay: UpstreamRelay, events: any UpstreamEvents)
     /// The relay is gone: stop the push (and release what it holds upstream).
@@ -23,10 +27,11 @@ public struct UpstreamRelay: Sendable {
     /// Whose stream to push: the seller's uid from the webhook or the API request; nil when
     /// the relay was not started for a seller (its source options may name one).
     public var sellerUID: String?
-    /// Where to publish: the ingest server's public URL plus the relay's app and key (a secret).
-    public var ingestURL: String
+    /// Where to publish: the ingest server's public URL plus the relay's app and key (a
+    /// secret); nil for a relay the upstream pushes straight to its platform.
+    public var ingestURL: String?
 
-    public init(id: String, spec: RelaySpec, sellerUID: String?, ingestURL: String) {
+    public init(id: String, spec: RelaySpec, sellerUID: String?, ingestURL: String?) {
         self.id = id
         self.spec = spec
         self.sellerUID = sellerUID
@@ -41,4 +46,7 @@ public protocol UpstreamEvents: Sendable {
     /// The upstream gave up: the relay fails with `reason` (no restart), and its channel
     /// falls back to Agora only.
     func upstreamFailed(relayID: String, reason: String) async
+    /// For a relay the upstream pushes straight to its platform: its state now (`active`
+    /// while the push runs), as a worker would report it.
+    func upstreamState(relayID: String, state: RelayState, reason: String?) async
 }

@@ -300,7 +300,8 @@ public actor RelaySupervisor {
     public func recordMetricsPeriodically(every interval: Duration) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            journal.sample(relays.filter { $0.value.worker != nil && $0.value.desired }.compactMap { key, relay in
+            let running = relays.filter { ($0.value.worker != nil || isDirect($0.value.spec)) && $0.value.desired }
+            journal.sample(running.compactMap { key, relay in
                 let viewers = relay.upstreamAttached ? upstream?.status(relayID: key.description)?.viewers : nil
                 return relay.stats.map { (relay.spec, $0, viewers) }
             })
@@ -319,7 +320,9 @@ public actor RelaySupervisor {
     // MARK: - Workers
 
     private func spawn(_ key: RelayKey) async {
-        guard var relay = relays[key], relay.worker == nil, relay.desired, !shuttingDown else { return }
+        guard var relay = relays[key], relay.worker == nil, relay.desired, !shuttingDown, !isDirect(relay.spec) else {
+            return
+        }
         relay.generation += 1
         relay.ended = nil
         let generation = relay.generation
@@ -516,17 +519,20 @@ public actor RelaySupervisor {
     /// Hands the relay to the upstream that publishes its source, once its ingest endpoint
     /// is claimed (the upstream pushes there).
     private func attachUpstream(_ key: RelayKey) {
-        guard let upstream, let relay = relays[key], !relay.upstreamAttached, upstream.serves(relay.spec),
-            let registration = relay.ingest, let ingest
-        else { return }
+        guard let upstream, let relay = relays[key], !relay.upstreamAttached, upstream.serves(relay.spec) else { return }
+        let ingestURL = relay.ingest.flatMap { registration in ingest.map { $0.publicURL + registration.publishPath } }
+        guard ingestURL != nil || isDirect(relay.spec) else { return }
         var sellerUID: String?
         if case .requested(let request) = relay.origin { sellerUID = request.sellerUID }
         relays[key]?.upstreamAttached = true
         upstream.attach(
-            UpstreamRelay(
-                id: key.description, spec: relay.spec, sellerUID: sellerUID,
-                ingestURL: ingest.publicURL + registration.publishPath),
-            events: self)
+            UpstreamRelay(id: key.description, spec: relay.spec, sellerUID: sellerUID, ingestURL: ingestURL), events: self)
+    }
+
+    /// A relay its upstream pushes straight to the platform: no ingest endpoint, no worker.
+    private func isDirect(_ spec: RelaySpec) -> Bool {
+        guard let upstream, upstream.serves(spec) else { return false }
+        return upstream.publishesDirectly(spec)
     }
 
     private func detachUpstream(_ key: RelayKey) {
@@ -550,7 +556,7 @@ public actor RelaySupervisor {
         for spec: RelaySpec, keeping current: IngestRegistration?, preferredKey: String? = nil
     ) -> Result<IngestRegistration?, RelayError> {
         let relayID = RelayKey(spec).description
-        guard let endpoint = registry?.ingestEndpoint(for: spec.source) else {
+        guard let endpoint = registry?.ingestEndpoint(for: spec.source), !isDirect(spec) else {
             if let current { ingest?.unregister(relay: current.relay) }
             return .success(nil)
         }
@@ -622,5 +628,18 @@ extension RelaySupervisor: UpstreamEvents {
         relays[key]?.stats?.state = .failed
         giveUp(key, reason: reason)
         relay.worker?.send(.stop)
+    }
+
+    /// A direct relay's state, from its upstream: recorded like a worker's report.
+    public func upstreamState(relayID: String, state: RelayState, reason: String?) {
+        guard let (key, relay) = relays.first(where: { $0.key.description == relayID }), relay.upstreamAttached,
+            relay.desired, relay.failure == nil, isDirect(relay.spec)
+        else { return }
+        var stats = relay.stats ?? RelayStats(state: state)
+        stats.state = state
+        stats.lastError = state == .active ? nil : reason
+        relays[key]?.stats = stats
+        relays[key]?.tracker.observe(state, at: .now)
+        journal.observe(relay.spec, stats: stats, playback: playback(relay.spec), reason: reason)
     }
 }

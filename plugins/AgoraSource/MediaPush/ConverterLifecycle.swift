@@ -93,10 +93,10 @@ actor ConverterLifecycle {
         var attempt = 1
         while !Task.isCancelled {
             cell.update {
-                $0.state = "creating"
                 $0.attempt = attempt
                 $0.id = nil
             }
+            await setState("creating")
             let id: String
             do {
                 id = try await createOrAdopt()
@@ -115,19 +115,15 @@ actor ConverterLifecycle {
                 continue
             }
             converterID = id
-            cell.update {
-                $0.id = id
-                if $0.state == "creating" { $0.state = "connecting" }
-            }
+            cell.update { $0.id = id }
+            if cell.status.state == "creating" { await setState("connecting") }
             switch await watch(id) {
             case .cancelled:
                 return
             case .sellerGone:
                 converterID = nil
-                cell.update {
-                    $0.state = "idle"
-                    $0.id = nil
-                }
+                cell.update { $0.id = nil }
+                await setState("idle")
                 await note("converter destroyed by Agora: Idle Timeout (the seller left)", detail: id)
                 await onSellerGone()
                 // The relay may still be in its reconnect window: a returning seller gets a new converter.
@@ -160,7 +156,7 @@ actor ConverterLifecycle {
             logger.info(
                 "agora converter created", metadata: ["converter": "\(info.id)", "mode": "\(plan.mode.rawValue)"])
             await note("converter created (\(plan.mode.rawValue))", detail: info.id)
-            if let state = info.state { cell.update { $0.state = state } }
+            if let state = info.state { await setState(state) }
             return info.id
         } catch where error.statusCode == 409 {
             return try await adopt()
@@ -187,7 +183,7 @@ actor ConverterLifecycle {
         }
         logger.notice("agora converter adopted", metadata: ["converter": "\(existing.id)"])
         await note("adopted the existing converter (409 on create)", detail: existing.id)
-        if let state = existing.state { cell.update { $0.state = state } }
+        if let state = existing.state { await setState(state) }
         return existing.id
     }
 
@@ -202,7 +198,7 @@ actor ConverterLifecycle {
             for signal in drain() {
                 switch signal {
                 case .state(let state):
-                    cell.update { $0.state = state }
+                    await setState(state)
                     if state == "failed" { return .failed("Agora reported the converter failed") }
                 case .destroyed(let reason):
                     if reason == "Idle Timeout" { return .sellerGone }
@@ -215,7 +211,7 @@ actor ConverterLifecycle {
                 let info = try await client.get(id, logger: logger)
                 missing = 0
                 unavailable = 0
-                if let state = info.state { cell.update { $0.state = state } }
+                if let state = info.state { await setState(state) }
                 if info.state == "failed" { return .failed("Agora reported the converter failed") }
             } catch {
                 // Agora: three 404s in a row mean the task is gone. An unavailable API says
@@ -276,6 +272,22 @@ actor ConverterLifecycle {
         } catch {
             logger.info("agora converter \(id) could not be deleted now: \(error)")
         }
+    }
+
+    /// Records the converter's state; for a direct relay (no worker to say how the stream
+    /// is), it is also the relay's state.
+    private func setState(_ state: String) async {
+        let before = cell.status.state
+        cell.update { $0.state = state }
+        guard plan.direct, state != before else { return }
+        let relayState: RelayState =
+            switch state {
+            case "running": .active
+            case "idle": .reconnecting
+            default: .starting
+            }
+        await events.upstreamState(
+            relayID: relayID, state: relayState, reason: relayState == .active ? nil : "agora converter \(state)")
     }
 
     private func giveUp(_ reason: String) async {

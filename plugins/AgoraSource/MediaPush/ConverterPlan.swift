@@ -11,6 +11,8 @@ public struct ConverterPlan: Sendable, Equatable {
     public var mode: Mode
     public var channel: String
     public var sellerUID: UInt32
+    /// Pushes straight to the platform (no ingest, no worker).
+    public var direct: Bool
     public var request: ConverterRequest
 
     /// Used when Agora must transcode for a route that passes through (a VP8 seller): Agora's
@@ -20,8 +22,13 @@ public struct ConverterPlan: Sendable, Equatable {
     public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         case noSeller
         case badSeller(String)
+        /// Direct mode needs exactly one output, an RTMP(S) URL.
+        case directNeedsOneRTMPOutput(String)
+        case noIngest
         public var description: String {
             switch self {
+            case .directNeedsOneRTMPOutput(let why): "direct mode pushes to exactly one rtmp output: \(why)"
+            case .noIngest: "the relay has no ingest endpoint to push to"
             case .noSeller: "no seller uid: the relay was not started for a broadcaster and its source names none"
             case .badSeller(let text): "seller uid \"\(text)\" is not an Agora uid (1 to 4294967295)"
             }
@@ -46,6 +53,14 @@ public struct ConverterPlan: Sendable, Equatable {
             case .transcode: .transcode
             case .auto: options.sellerCodec == .h264 && passthrough ? .raw : .transcode
             }
+        let rtmpURL: String
+        if options.direct {
+            rtmpURL = try Self.directURL(relay.spec)
+        } else {
+            guard let ingestURL = relay.ingestURL else { throw .noIngest }
+            rtmpURL = ingestURL
+        }
+        self.direct = options.direct
         self.name = ConverterName.make(route: relay.spec.route, channel: relay.spec.channel)
         self.mode = mode
         self.channel = relay.spec.channel
@@ -53,7 +68,7 @@ public struct ConverterPlan: Sendable, Equatable {
         switch mode {
         case .raw:
             request = ConverterRequest(
-                name: name, raw: .init(rtcChannel: relay.spec.channel, rtcStreamUid: uid), rtmpURL: relay.ingestURL,
+                name: name, raw: .init(rtcChannel: relay.spec.channel, rtcStreamUid: uid), rtmpURL: rtmpURL,
                 idleTimeout: options.idleTimeoutSeconds)
         case .transcode:
             let profile = Self.profile(of: relay.spec.transcoder)
@@ -67,8 +82,23 @@ public struct ConverterPlan: Sendable, Equatable {
                     videoOptions: .singleUser(
                         uid, width: profile.width, height: profile.height, bitrateKbps: profile.videoKbps,
                         frameRate: profile.fps, gop: profile.gop)),
-                rtmpURL: relay.ingestURL, idleTimeout: options.idleTimeoutSeconds)
+                rtmpURL: rtmpURL, idleTimeout: options.idleTimeoutSeconds)
         }
+    }
+
+    /// The route's one output as Agora will push to it: an `rtmp` sink's `url`, variables filled.
+    static func directURL(_ spec: RelaySpec) throws(Problem) -> String {
+        guard spec.outputs.count == 1, let output = spec.outputs.first else {
+            throw .directNeedsOneRTMPOutput("the route has \(spec.outputs.count) outputs")
+        }
+        guard output.sink.type == "rtmp",
+            let options = (try? JSONSerialization.jsonObject(with: Data(output.sink.options.utf8))) as? [String: Any],
+            let template = options["url"] as? String
+        else { throw .directNeedsOneRTMPOutput("output \"\(output.name)\" is not an rtmp platform") }
+        let values = spec.values.merging(["channel": spec.channel, "route": spec.route]) { _, fixed in fixed }
+        guard let url = try? Template.expand(template, values: values), url.hasPrefix("rtmp://") || url.hasPrefix("rtmps://")
+        else { throw .directNeedsOneRTMPOutput("output \"\(output.name)\" has no rtmp:// or rtmps:// URL for this channel") }
+        return url
     }
 
     struct Profile: Equatable {
