@@ -1,3 +1,4 @@
+import AgoraSource
 import ControlAPI
 import Foundation
 import Prometheus
@@ -58,6 +59,7 @@ final class SupervisorControl: RelayControl {
         case .failure(.noRouteMatches):
             throw .invalid(field: "channelId", message: "no route serves channel \"\(channel)\"")
         }
+        if let problem = Self.sellerProblem(chosen, sellerUID: sellerUID) { throw .invalid(field: "sellerUid", message: problem) }
         let spec = config.relaySpec(for: chosen, channel: channel)
         let request = RelayRequest(channel: channel, route: route, sellerUID: sellerUID)
         do {
@@ -81,6 +83,19 @@ final class SupervisorControl: RelayControl {
                 throw .conflict("channel \"\(channel)\" cannot take publishers: \(why)")
             }
         }
+    }
+
+    /// An agora relay pushes the seller's Agora uid: refuse one that cannot be, before the
+    /// relay exists (rather than a relay that fails at once).
+    static func sellerProblem(_ route: RouteConfig, sellerUID: String) -> String? {
+        guard route.source.type == AgoraSourcePlugin.type,
+            let options = try? JSONDecoder().decode(AgoraSourceOptions.self, from: Data(route.source.options.utf8)),
+            options.seller == .broadcaster
+        else { return nil }
+        guard let uid = UInt32(sellerUID), uid > 0 else {
+            return "route \"\(route.name)\" relays an Agora broadcaster: sellerUid must be their Agora uid (1 to 4294967295)"
+        }
+        return nil
     }
 
     func stop(channel: String) async throws(ControlError) -> Bool {

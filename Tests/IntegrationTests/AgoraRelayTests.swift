@@ -85,6 +85,12 @@ struct AgoraRelayTests {
         #expect(harness.agora.converters().count == 1)
         let relay = try await harness.relay("seller_8")
         #expect(relay?["state"] as? String == "active", "\(relay ?? [:])")
+
+        // Through the API the seller must be an Agora uid, or nothing starts.
+        let bad = try await harness.api.send(
+            "POST", "/v1/relays", token: AgoraHarness.adminToken, json: ["channelId": "seller_9", "sellerUid": "u-9"])
+        #expect(bad.status == 400 && bad.errorField == "sellerUid", "\(bad)")
+        #expect(try await harness.relay("seller_9") == nil)
     }
 
     @Test func rateLimitedCreateBacksOffAndAFailedConverterIsRecreated() async throws {

@@ -86,7 +86,9 @@ public struct MediaPushClient: Sendable {
             logger.debug(
                 "agora \(method.rawValue) \(path) → \(status)", metadata: ["x-request-id": "\(requestID)"])
             guard (200..<300).contains(status) else {
-                throw MediaPushError.status(status, message: AgoraJSON.errorMessage(data))
+                // Agora's messages may quote the request ("Invalid parameter: rtmpUrl …"), whose
+                // URL holds the relay's ingest key.
+                throw MediaPushError.status(status, message: AgoraJSON.errorMessage(data).map(Redaction.text))
             }
             return data
         } catch let error as MediaPushError {
@@ -94,7 +96,7 @@ public struct MediaPushClient: Sendable {
                 "agora \(method.rawValue) \(path) failed: \(error)", metadata: ["x-request-id": "\(requestID)"])
             throw error
         } catch {
-            let failure = MediaPushError.transport("\(error)")
+            let failure = MediaPushError.transport(Redaction.text("\(error)"))
             logger.info(
                 "agora \(method.rawValue) \(path) failed: \(failure)", metadata: ["x-request-id": "\(requestID)"])
             throw failure
