@@ -118,6 +118,17 @@ struct AgoraRelayTests {
         #expect(upstream?["attempt"] as? Int == 2, "\(upstream ?? [:])")
         #expect(try harness.events(51, kind: "upstream").contains { $0.contains("recreating") })
         try await harness.expectPlayableHLS("seller_51")
+
+        // Agora's API goes down while the push keeps arriving: the stream is left alone.
+        let converter = harness.agora.converters().first?.id
+        harness.agora.setOutage(true)
+        let noted = await eventually(timeout: .seconds(15)) {
+            (try? harness.events(51, kind: "upstream"))?.contains { $0.contains("unavailable while watching") } == true
+        }
+        harness.agora.setOutage(false)
+        #expect(noted, "\((try? harness.events(51, kind: "upstream")) ?? [])")
+        #expect(harness.agora.converters().first?.id == converter, "a healthy converter was replaced")
+        #expect((try await harness.relay("seller_51"))?["state"] as? String == "active")
     }
 
     @Test func agoraDownFailsTheRelayWithAReasonAndTheChannelDegrades() async throws {

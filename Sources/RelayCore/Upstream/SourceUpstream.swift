@@ -49,4 +49,7 @@ public protocol UpstreamEvents: Sendable {
     /// For a relay the upstream pushes straight to its platform: its state now (`active`
     /// while the push runs), as a worker would report it.
     func upstreamState(relayID: String, state: RelayState, reason: String?) async
+    /// Whether the relay's publisher is connected to the ingest now; nil when unknown (a
+    /// direct relay). Lets an upstream tell a broken push from an unreachable API.
+    func upstreamIsPublishing(relayID: String) async -> Bool?
 }

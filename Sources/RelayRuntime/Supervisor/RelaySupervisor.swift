@@ -630,6 +630,13 @@ extension RelaySupervisor: UpstreamEvents {
         relay.worker?.send(.stop)
     }
 
+    public func upstreamIsPublishing(relayID: String) -> Bool? {
+        guard let registration = relays.first(where: { $0.key.description == relayID })?.value.ingest,
+            let status = ingest?.status(relay: registration.relay)
+        else { return nil }
+        return status.publisher != nil
+    }
+
     /// A direct relay's state, from its upstream: recorded like a worker's report.
     public func upstreamState(relayID: String, state: RelayState, reason: String?) {
         guard let (key, relay) = relays.first(where: { $0.key.description == relayID }), relay.upstreamAttached,

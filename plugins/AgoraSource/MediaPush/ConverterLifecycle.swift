@@ -214,14 +214,22 @@ actor ConverterLifecycle {
                 if let state = info.state { await setState(state) }
                 if info.state == "failed" { return .failed("Agora reported the converter failed") }
             } catch {
-                // Agora: three 404s in a row mean the task is gone. An unavailable API says
-                // nothing about the push, which may be fine: note it, keep watching.
+                // Agora: three 404s in a row mean the task is gone. Three 5xx (or no answer)
+                // in a row mean it failed too — unless its push is still arriving: then only
+                // the API is unwell, and a healthy stream is left alone.
                 if error.statusCode == 404 {
                     missing += 1
                     if missing >= 3 { return .failed("the converter is gone (404 three times in a row)") }
-                } else {
+                } else if error.statusCode != 429 {
                     unavailable += 1
-                    if unavailable == 3 { await note("agora REST unavailable while watching: \(error)", detail: id) }
+                    if unavailable >= 3 {
+                        if await events.upstreamIsPublishing(relayID: relayID) == false {
+                            return .failed("agora REST failed three times in a row (\(error)) and no push arrives")
+                        }
+                        if unavailable == 3 {
+                            await note("agora REST unavailable while watching (\(error)); the push still arrives", detail: id)
+                        }
+                    }
                 }
             }
         }
