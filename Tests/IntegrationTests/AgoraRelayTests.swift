@@ -86,6 +86,20 @@ struct AgoraRelayTests {
         let relay = try await harness.relay("seller_8")
         #expect(relay?["state"] as? String == "active", "\(relay ?? [:])")
 
+        // Signed garbage is a clear 400, an oversized body 413; neither disturbs the relay.
+        for body in [Array("{\"noticeId\": 5".utf8), Array("{\"noticeId\":\"n1\",\"productId\":1,\"eventType\":103}".utf8)] {
+            let signature = NCSSignature.of(body, secret: FakeAgora.Credentials.test.ncsSecret)
+            let reply = try await harness.api.send(
+                "POST", "/v1/webhooks/agora", body: Data(body), headers: ["Agora-Signature-V2": signature.sha256])
+            #expect(reply.status == 400, "\(reply)")
+            let message = (reply.json as? [String: Any])?["error"] as? String
+            #expect(message?.contains("unreadable") == true, "\(reply)")
+        }
+        let huge = try await harness.api.send(
+            "POST", "/v1/webhooks/agora", body: Data(repeating: 0x20, count: 300_000), headers: ["Agora-Signature-V2": "00"])
+        #expect(huge.status == 413, "\(huge)")
+        #expect((try await harness.relay("seller_8"))?["state"] as? String == "active")
+
         // Through the API the seller must be an Agora uid, or nothing starts.
         let bad = try await harness.api.send(
             "POST", "/v1/relays", token: AgoraHarness.adminToken, json: ["channelId": "seller_9", "sellerUid": "u-9"])
