@@ -36,6 +36,10 @@ extension AgoraService: WebhookReceiver {
             logger.warning("agora webhook: signed but unreadable notification: \(error)")
             return WebhookReply(status: 400, body: ["error": "unreadable notification: \(Self.describe(error))"])
         }
+        // Before the sequencer remembers it: NCS resends what is not answered 200.
+        guard let director = state.withLock({ $0.director }) else {
+            return WebhookReply(status: 503, body: ["error": "the gateway is starting"])
+        }
         let admission = state.withLock { $0.sequencer.admit(notification) }
         switch admission {
         case .duplicate:
@@ -48,17 +52,17 @@ extension AgoraService: WebhookReceiver {
             break
         }
         switch notification.event {
-        case .rtc(let event): return await handle(event)
+        case .rtc(let event): return await handle(event, director: director)
         case .mediaPush(let event): return handle(event)
         case .other: return .ok("ignored")
         }
     }
 
-    private func handle(_ event: RTCChannelEvent) async -> WebhookReply {
+    private func handle(_ event: RTCChannelEvent, director: any RelayDirector) async -> WebhookReply {
         guard let uid = event.uid else { return .ok("ignored") }
         switch event.kind {
         case .broadcasterJoin, .roleToBroadcaster:
-            return await sellerJoined(channel: event.channelName, uid: uid)
+            return await sellerJoined(channel: event.channelName, uid: uid, director: director)
         case .broadcasterLeave, .roleToAudience:
             let ours = state.withLock { state in state.attached.values.contains { $0.channel == event.channelName && $0.sellerUID == uid } }
             guard ours else { return .ok("ignored") }
@@ -69,15 +73,13 @@ extension AgoraService: WebhookReceiver {
         }
     }
 
-    private func sellerJoined(channel: String, uid: UInt32) async -> WebhookReply {
-        let (director, returning) = state.withLock { state in
+    private func sellerJoined(channel: String, uid: UInt32, director: any RelayDirector) async -> WebhookReply {
+        let returning = state.withLock { state in
             let timer = state.lossTimers.removeValue(forKey: channel)
             timer?.cancel()
-            let returning = state.attached.values.filter { $0.channel == channel && $0.sellerUID == uid }.map(\.lifecycle)
-            return (state.director, returning)
+            return state.attached.values.filter { $0.channel == channel && $0.sellerUID == uid }.map(\.lifecycle)
         }
         for lifecycle in returning { await lifecycle.signal(.sellerBack) }
-        guard let director else { return WebhookReply(status: 503, body: ["error": "the gateway is starting"]) }
         let outcome = await director.startRelay(channel: channel, sellerUID: String(uid), sourceType: AgoraSourcePlugin.type)
         switch outcome {
         case .started(let relay):
