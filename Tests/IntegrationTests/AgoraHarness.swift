@@ -93,11 +93,11 @@ struct AgoraHarness {
     /// Another gateway on the same config (after this one was killed).
     func startAnotherGateway() throws -> Gateway { try Self.gateway(nginx: nginx, routes: routes, settings: settings) }
 
-    func stop() async {
+    /// Stops what must not outlive the test at once (a `defer` cannot wait); PostgreSQL and
+    /// the fake's ffmpeg children go when the harness is released.
+    func stopNow() {
         gateway.child.signal(SIGKILL)
-        await agora.shutdown()
         nginx.stop()
-        await postgres?.stop()
     }
 
     /// Nil when the API says the channel has no relay.

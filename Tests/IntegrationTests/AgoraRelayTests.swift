@@ -9,7 +9,7 @@ import TestSupport
 struct AgoraRelayTests {
     @Test func broadcasterJoinRelaysTheSellerAndLeaveStopsIt() async throws {
         let harness = try await AgoraHarness()
-        defer { Task { await harness.stop() } }
+        defer { harness.stopNow() }
         let postgres = try #require(harness.postgres)
         _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (42, 'seller_42') ON CONFLICT DO NOTHING")
         harness.agora.setAudience(channel: "seller_42", count: 17)
@@ -62,7 +62,7 @@ struct AgoraRelayTests {
 
     @Test func badSignaturesDuplicatesReorderingAndStrangersStartNothingExtra() async throws {
         let harness = try await AgoraHarness(database: false)
-        defer { Task { await harness.stop() } }
+        defer { harness.stopNow() }
 
         let forged = harness.agora.rtcEvent(103, channel: "seller_7", uid: 7)
         #expect(await harness.agora.deliver(forged, secret: "not-the-secret", retry: false) == [401])
@@ -109,7 +109,7 @@ struct AgoraRelayTests {
 
     @Test func rateLimitedCreateBacksOffAndAFailedConverterIsRecreated() async throws {
         let harness = try await AgoraHarness()
-        defer { Task { await harness.stop() } }
+        defer { harness.stopNow() }
         let postgres = try #require(harness.postgres)
         _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (51, 'seller_51') ON CONFLICT DO NOTHING")
         harness.agora.failNext(.create, status: 429, times: 2)
@@ -147,7 +147,7 @@ struct AgoraRelayTests {
 
     @Test func agoraDownFailsTheRelayWithAReasonAndTheChannelDegrades() async throws {
         let harness = try await AgoraHarness(source: "idle_timeout: 10s, attempts: 2")
-        defer { Task { await harness.stop() } }
+        defer { harness.stopNow() }
         let postgres = try #require(harness.postgres)
         _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (61, 'seller_61') ON CONFLICT DO NOTHING")
         harness.agora.setOutage(true)
@@ -172,7 +172,7 @@ struct AgoraRelayTests {
 
     @Test func aRestartedGatewayAdoptsTheLiveConverterAndDeletesOrphans() async throws {
         let harness = try await AgoraHarness()
-        defer { Task { await harness.stop() } }
+        defer { harness.stopNow() }
         await harness.agora.sellerJoins(channel: "seller_71", uid: 71)
         try await harness.expectPlayableHLS("seller_71")
         let live = try #require(harness.agora.converters().first)
@@ -204,7 +204,7 @@ struct AgoraRelayTests {
 
     @Test func directModePushesStraightToThePlatformWithoutAWorker() async throws {
         let harness = try await AgoraHarness(source: "idle_timeout: 10s, direct: true")
-        defer { Task { await harness.stop() } }
+        defer { harness.stopNow() }
         let postgres = try #require(harness.postgres)
         _ = try postgres.psql("INSERT INTO channels (id, name) VALUES (81, 'seller_81') ON CONFLICT DO NOTHING")
         await harness.agora.sellerJoins(channel: "seller_81", uid: 81)
