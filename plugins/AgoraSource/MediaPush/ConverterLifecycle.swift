@@ -34,6 +34,8 @@ actor ConverterLifecycle {
     private var pending: [ConverterSignal] = []
     private var waiter: CheckedContinuation<Void, Never>?
     private var task: Task<Void, Never>?
+    /// Set by `stop()`: a lifecycle stopped before it started never starts (its relay is gone).
+    private var stopped = false
 
     init(
         relayID: String, plan: ConverterPlan, attempts: Int, client: MediaPushClient, retry: RESTRetry,
@@ -53,12 +55,13 @@ actor ConverterLifecycle {
     }
 
     func start() {
-        guard task == nil else { return }
+        guard task == nil, !stopped else { return }
         task = Task { await self.run() }
     }
 
     /// Ends the lifecycle and deletes the converter (retrying as Agora advises): the relay is gone.
     func stop() async {
+        stopped = true
         task?.cancel()
         wake()
         await task?.value
