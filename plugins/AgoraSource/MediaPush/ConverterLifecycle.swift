@@ -36,6 +36,9 @@ actor ConverterLifecycle {
     private var task: Task<Void, Never>?
     /// Set by `stop()`: a lifecycle stopped before it started never starts (its relay is gone).
     private var stopped = false
+    /// The converter has pushed (been `running`) at least once: a direct relay whose push
+    /// stops after that is reconnecting, not starting.
+    private var hasRun = false
 
     init(
         relayID: String, plan: ConverterPlan, attempts: Int, client: MediaPushClient, retry: RESTRetry,
@@ -291,11 +294,11 @@ actor ConverterLifecycle {
         let before = cell.status.state
         cell.update { $0.state = state }
         guard plan.direct, state != before else { return }
+        if state == "running" { hasRun = true }
         let relayState: RelayState =
             switch state {
             case "running": .active
-            case "idle": .reconnecting
-            default: .starting
+            default: hasRun ? .reconnecting : .starting
             }
         await events.upstreamState(
             relayID: relayID, state: relayState, reason: relayState == .active ? nil : "agora converter \(state)")
