@@ -10,7 +10,6 @@ public struct ConverterRequest: Sendable, Equatable, Encodable {
         /// Spelled as the field tables and Agora's own middleware spell it; the JSON examples
         /// write `idleTimeout`, and Agora reads both.
         public var idleTimeOut: Int
-        public var jitterBufferSizeMs: Int?
     }
 
     public struct RawOptions: Sendable, Equatable, Encodable {
@@ -100,12 +99,11 @@ public struct ConverterRequest: Sendable, Equatable, Encodable {
 
     public var converter: Converter
 
+    /// Agora's jitter buffer is left at its default (1000 ms; it advises against less).
     public init(
-        name: String, raw: RawOptions? = nil, transcode: TranscodeOptions? = nil, rtmpURL: String, idleTimeout: Int,
-        jitterBufferSizeMs: Int? = nil
+        name: String, raw: RawOptions? = nil, transcode: TranscodeOptions? = nil, rtmpURL: String, idleTimeout: Int
     ) {
         converter = Converter(
-            name: name, rawOptions: raw, transcodeOptions: transcode, rtmpUrl: rtmpURL, idleTimeOut: idleTimeout,
-            jitterBufferSizeMs: jitterBufferSizeMs)
+            name: name, rawOptions: raw, transcodeOptions: transcode, rtmpUrl: rtmpURL, idleTimeOut: idleTimeout)
     }
 }
