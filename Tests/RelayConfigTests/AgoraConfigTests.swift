@@ -47,7 +47,8 @@ import Testing
 
     @Test func settingsAndSourceOptionsDecode() throws {
         let config = try Self.load(Self.agora, Self.route("{ type: agora, push: transcode, seller_codec: vp8, idle_timeout: 60s, attempts: 5 }"))
-        let agora = try #require(config.settings.agora)
+        // The section is the agora companion's: decoded by its plugin, kept as canonical JSON.
+        let agora = try #require(config.settings.companions["agora"].flatMap(AgoraSettings.init(json:)))
         #expect(agora.appID == "970ca35de60c44645bbae8a215061b33" && agora.region == "eu")
         #expect(agora.customerSecret == "csecret-value" && agora.notificationSecret == "ncs")
         #expect(agora.apiURL == "https://api.agora.io" && agora.restBackoff == .seconds(5) && agora.restRetries == 3)

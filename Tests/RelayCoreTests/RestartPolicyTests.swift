@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func failuresWithinTheWindowAreACrashLoop() {
-        var tracker = RestartTracker()
+        var tracker = RestartTracker<ContinuousClock.Instant>()
         let start = ContinuousClock.now
         let decisions = (0..<5).map { tracker.failed(at: start + .seconds($0), policy: policy, random: 0.5) }
         #expect(decisions == [
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func failuresOutsideTheWindowDoNotCount() {
-        var tracker = RestartTracker()
+        var tracker = RestartTracker<ContinuousClock.Instant>()
         let start = ContinuousClock.now
         for minute in 0..<10 {
             let decision = tracker.failed(at: start + .seconds(61 * minute), policy: policy, random: 0.5)
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func aStableRunWipesTheSlate() {
-        var tracker = RestartTracker()
+        var tracker = RestartTracker<ContinuousClock.Instant>()
         let start = ContinuousClock.now
         for second in 0..<4 { _ = tracker.failed(at: start + .seconds(second), policy: policy, random: 0.5) }
         tracker.observe(.active, at: start + .seconds(5))
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func anInterruptedActiveRunIsNotStable() {
-        var tracker = RestartTracker()
+        var tracker = RestartTracker<ContinuousClock.Instant>()
         let start = ContinuousClock.now
         _ = tracker.failed(at: start, policy: policy, random: 0.5)
         tracker.observe(.active, at: start + .seconds(1))

@@ -68,16 +68,29 @@ struct RoutePatternTests {
         #expect(try RoutePattern("~a\\(?<x>b[(](?<channelId>\\d+)").captureNames == ["channelId"])
     }
 
-    @Test func templatesThatCanNeverMatchAnAgoraChannelAreRefused() throws {
-        let slash = try #require(message("seller/{channelId}"))
-        #expect(slash.hasPrefix("pattern \"seller/{channelId}\" can never match an Agora channel name: \"/\" is not allowed"))
-        #expect(message("caf\u{E9}_{id}")?.contains("\"\u{E9}\" is not allowed") == true)
-        let long = String(repeating: "a", count: 64) + "{id}"
-        #expect(message(long) == "pattern \"\(long)\" can never match an Agora channel name: it needs at least 65 characters, and channel names have at most 64")
-        // Every character of Agora's set may appear as literal text (braces are the template's own syntax).
-        let set = "ab XY 09 !#$%&()+-:;<=.>?@[]^_|~,"
-        #expect(try RoutePattern(set).match(set) == [:])
-        #expect(AgoraChannelName.allowedCharacters.count == 89)
+    /// A platform's channel names, as a source plugin declares them (`SourcePlugin.channelNames`).
+    static let rule = ChannelNameRule(
+        name: "an Example channel name", maxLength: 16, allowedCharacters: Set("abcdefghijklmnopqrstuvwxyz0123456789_-"),
+        allowedDescription: "lowercase letters, digits, _ and -")
+
+    @Test func templatesThatCanNeverMatchAPlatformsChannelNamesAreFound() throws {
+        #expect(
+            try RoutePattern("seller/{channelId}").neverMatches(Self.rule)
+                == "pattern \"seller/{channelId}\" can never match an Example channel name: \"/\" is not allowed in channel names "
+                + "(allowed: lowercase letters, digits, _ and -)")
+        let long = String(repeating: "a", count: 16) + "{id}"
+        #expect(
+            try RoutePattern(long).neverMatches(Self.rule)
+                == "pattern \"\(long)\" can never match an Example channel name: it needs at least 17 characters, "
+                + "and channel names have at most 16")
+        // Exactly at the limit, and with every allowed character, it may match.
+        #expect(try RoutePattern(String(repeating: "a", count: 15) + "{id}").neverMatches(Self.rule) == nil)
+        #expect(try RoutePattern("az09_-{channelId}").neverMatches(Self.rule) == nil)
+        // The template's own braces are syntax, not literal characters.
+        #expect(try RoutePattern("s_{channelId}_{lang}").neverMatches(Self.rule) == nil)
+        // A regex is not analysed (not decidable in general), and such patterns still load without a rule.
+        #expect(try RoutePattern("~seller/(?<channelId>[0-9]+)").neverMatches(Self.rule) == nil)
+        #expect(try RoutePattern("seller/{channelId}").match("seller/42") == ["channelId": "42"])
     }
 
     @Test func encodesAsItsTextAndComparesByIt() throws {

@@ -40,7 +40,7 @@ public struct ConfigLoader: Sendable {
             return output.root
         }
 
-        let settings = GlobalSettings.decode(files.global.flatMap(parse), diagnostics: diagnostics)
+        let settings = GlobalSettings.decode(files.global.flatMap(parse), registry: registry, diagnostics: diagnostics)
         var definitions = Definitions()
         for file in files.fragments {
             if let root = parse(file) { definitions.collect(root, diagnostics: diagnostics) }
@@ -69,7 +69,7 @@ public struct ConfigLoader: Sendable {
         }
         for route in routes { checkRawMedia(route, profiles: profiles, diagnostics: diagnostics) }
         checkIngestKeys(routes, diagnostics: diagnostics)
-        checkRequiredSections(routes, settings: settings, diagnostics: diagnostics)
+        checkRequiredSections(routes, platforms: platforms, settings: settings, diagnostics: diagnostics)
 
         guard diagnostics.isEmpty else {
             // A value whose variable is unset is wrong because of that alone; say it once.
@@ -79,7 +79,20 @@ public struct ConfigLoader: Sendable {
             }
             throw ConfigErrors(Self.sorted(items, order: files.order, redactor: SecretRedactor(secrets)))
         }
-        return GatewayConfig(settings: settings, profiles: profiles, platforms: platforms, routes: routes)
+        var config = GatewayConfig(settings: settings, profiles: profiles, platforms: platforms, routes: routes)
+        config.notes = notes(routes, profiles: profiles, redactor: SecretRedactor(secrets))
+        return config
+    }
+
+    /// What plugins want ops to know about a valid config (a profile a source's service will
+    /// carry differently, say): `validate` prints them, `run` logs them as warnings.
+    private func notes(_ routes: [RouteConfig], profiles: [String: ProfileConfig], redactor: SecretRedactor) -> [Diagnostic] {
+        routes.flatMap { route -> [Diagnostic] in
+            guard let transcoder = profiles[route.profile]?.transcoder else { return [] }
+            return registry.notes(for: route.source, transcoder: transcoder).map {
+                redactor.redact(Diagnostic("route \"\(route.name)\": \($0)", at: route.location))
+            }
+        }
     }
 
     /// A source of raw frames needs a profile that encodes; a copying one would only fail
@@ -95,14 +108,24 @@ public struct ConfigLoader: Sendable {
             at: route.location)
     }
 
-    /// A source that needs account settings (an `agora` source needs `agora:`) is refused
-    /// here rather than failing when its first relay starts.
-    private func checkRequiredSections(_ routes: [RouteConfig], settings: GlobalSettings, diagnostics: Diagnostics) {
+    /// A stage whose plugin has a companion needs that companion's section (its account
+    /// settings, say): refused here rather than failing when its first relay starts.
+    private func checkRequiredSections(
+        _ routes: [RouteConfig], platforms: [String: PlatformConfig], settings: GlobalSettings, diagnostics: Diagnostics
+    ) {
         for route in routes {
-            guard let section = registry.requiredSection(for: route.source), !settings.hasSection(section) else { continue }
-            diagnostics.error(
-                "route \"\(route.name)\": source \"\(route.source.type)\" needs the \"\(section)\" section in relaygate.yaml",
-                at: route.location)
+            if let section = registry.companionSection(for: route.source), settings.companions[section] == nil {
+                diagnostics.error(
+                    "route \"\(route.name)\": source \"\(route.source.type)\" needs the \"\(section)\" section in relaygate.yaml",
+                    at: route.location)
+            }
+        }
+        for platform in platforms.values.sorted(by: { $0.name < $1.name }) {
+            if let section = registry.companionSection(for: platform.sink), settings.companions[section] == nil {
+                diagnostics.error(
+                    "platform \"\(platform.name)\": type \"\(platform.sink.type)\" needs the \"\(section)\" section in relaygate.yaml",
+                    at: platform.location)
+            }
         }
     }
 

@@ -86,6 +86,10 @@ struct DefinitionDecoder {
                 "\(context) needs \"channel\" (a fixed channel, started at boot) or \"match\" (a channel pattern), or both",
                 at: entry.value.location)
         }
+        // The source's platform names channels its way: a pattern it can never match is a mistake.
+        if let match, let source, let rule = registry.channelNames(for: source), let never = match.neverMatches(rule) {
+            diagnostics.error("\"match\": \(never)", at: reader.location(of: "match"))
+        }
         if let channel, let match, match.match(channel) == nil {
             diagnostics.error(
                 "\(context): channel \"\(channel)\" does not match its own pattern \"\(match)\"", at: reader.location(of: "channel"))

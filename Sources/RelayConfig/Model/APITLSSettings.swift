@@ -1,8 +1,8 @@
 import RelayCore
 
 extension APISettings {
-    /// `api: { tls: { certificate, key } }`: the API serves HTTPS itself, as Agora's
-    /// notification service only calls HTTPS receivers.
+    /// `api: { tls: { certificate, key } }`: the API serves HTTPS itself, as some webhook
+    /// senders only call HTTPS receivers.
     public struct TLS: Sendable, Equatable {
         /// Absolute paths of PEM files: the certificate chain (leaf first) and its private key.
         public var certificate: String

@@ -9,6 +9,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var platforms: [String: PlatformConfig]
     /// In file order: files by name, then by position in the file.
     public var routes: [RouteConfig]
+    /// What plugins want ops to know about this config (not errors): `validate` prints them.
+    public var notes: [Diagnostic] = []
 
     public init(
         settings: GlobalSettings = GlobalSettings(), profiles: [String: ProfileConfig] = [:],

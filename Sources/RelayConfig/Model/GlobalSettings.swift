@@ -18,15 +18,16 @@ public struct GlobalSettings: Sendable, Equatable {
     public var api: APISettings?
     /// The RTMP ingest server's settings; nil: defaults (it runs only when a route needs it).
     public var ingest: IngestSettings?
-    /// The Agora project for `agora` sources and webhooks; nil: none.
-    public var agora: AgoraSettings?
+    /// Plugin companions' sections (see `CompanionPlugin`), by section name: each decoded and
+    /// validated by its plugin, kept as canonical JSON. A section that is absent is not here.
+    public var companions: [String: String]
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
         restartDelay: Duration = .seconds(1), sinkQueuePackets: Int = 1024, database: DatabaseSettings? = nil,
-        maxRelays: Int? = nil, api: APISettings? = nil, ingest: IngestSettings? = nil, agora: AgoraSettings? = nil
+        maxRelays: Int? = nil, api: APISettings? = nil, ingest: IngestSettings? = nil, companions: [String: String] = [:]
     ) {
-        self.agora = agora
+        self.companions = companions
         self.logLevel = logLevel
         self.statsInterval = statsInterval
         self.stopTimeout = stopTimeout
@@ -44,19 +45,9 @@ public struct GlobalSettings: Sendable, Equatable {
         RestartPolicy(initialBackoff: restartDelay, maxBackoff: max(.seconds(60), restartDelay))
     }
 
-    /// Whether the top-level section `name` is set (for sources that need one).
-    public func hasSection(_ name: String) -> Bool {
-        switch name {
-        case "agora": agora != nil
-        case "database": database != nil
-        case "api": api != nil
-        case "ingest": ingest != nil
-        default: false
-        }
-    }
-
-    /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means defaults.
-    static func decode(_ node: ConfigNode?, diagnostics: Diagnostics) -> GlobalSettings {
+    /// Reads the top-level mapping of relaygate.yaml; nil (absent or empty file) means
+    /// defaults. Plugin companions' sections are decoded by their plugins, through `registry`.
+    static func decode(_ node: ConfigNode?, registry: PluginRegistry, diagnostics: Diagnostics) -> GlobalSettings {
         let defaults = GlobalSettings()
         guard let node, !node.isNull, var reader = MappingReader(node, context: "relaygate.yaml", diagnostics: diagnostics)
         else { return defaults }
@@ -73,8 +64,22 @@ public struct GlobalSettings: Sendable, Equatable {
             maxRelays: reader.optional("max_relays", .int(in: 1...10_000)),
             api: reader.node("api").flatMap { APISettings.decode($0, diagnostics: diagnostics) },
             ingest: reader.node("ingest").flatMap { IngestSettings.decode($0, diagnostics: diagnostics) },
-            agora: reader.node("agora").flatMap { AgoraSettings.decode($0, diagnostics: diagnostics) })
+            companions: decodeCompanions(&reader, registry: registry, diagnostics: diagnostics))
         reader.finish()
         return settings
+    }
+
+    private static func decodeCompanions(
+        _ reader: inout MappingReader, registry: PluginRegistry, diagnostics: Diagnostics
+    ) -> [String: String] {
+        var companions: [String: String] = [:]
+        for section in registry.companionSections {
+            guard let node = reader.node(section),
+                var sectionReader = MappingReader(node, context: "\"\(section)\"", diagnostics: diagnostics),
+                let settings = registry.decodeCompanionSettings(section, from: &sectionReader)
+            else { continue }
+            companions[section] = settings
+        }
+        return companions
     }
 }

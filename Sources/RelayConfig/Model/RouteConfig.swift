@@ -5,7 +5,7 @@ public struct RouteConfig: Sendable, Equatable {
     public var name: String
     /// A fixed channel: the relay is started at boot.
     public var channel: String?
-    /// Channels this route serves when a relay is asked for (API or Agora webhook).
+    /// Channels this route serves when a relay is asked for (API, or a companion's webhook).
     public var match: RoutePattern?
     public var source: PluginConfig
     /// A profile name; `passthrough` when not given.

@@ -14,9 +14,21 @@ public protocol SourcePlugin: SendableMetatype {
     /// For a source that publishers push to through the gateway's ingest server: the app and
     /// key to accept them on. Default: nil (the source reads by itself).
     static func ingestEndpoint(options: Options) -> IngestEndpoint?
-    /// The top-level section of relaygate.yaml this source cannot work without (its account
-    /// settings, say "agora"); nil: none.
-    static var requiredSection: String? { get }
+    /// True when the relay's media never passes through the gateway: the companion's service
+    /// carries it from the seller to the platform by itself. Such a relay has no ingest
+    /// endpoint and no worker; its companion reports its state. Default: false.
+    static func runsExternally(options: Options) -> Bool
+    /// The names the source's platform gives channels; route patterns are checked against
+    /// them. Default: nil (any name).
+    static var channelNames: ChannelNameRule? { get }
+    /// Why a relay asked for on a route with this source cannot serve seller `sellerUID`
+    /// (checked before the relay exists); nil: it can. Default: nil.
+    static func requestProblem(options: Options, sellerUID: String) -> String?
+    /// What `relaygate validate` should tell about a route with this source and transcoder
+    /// (a profile the source's service will carry differently, say). Default: none.
+    static func notes(options: Options, transcoder: PluginConfig) -> [String]
+    /// The supervisor-side half, if the source has one (see `RelayCompanion`).
+    static var companion: (any CompanionPlugin.Type)? { get }
     static func makeSource(options: Options, context: StageContext) throws -> any MediaSource
 }
 
@@ -34,13 +46,23 @@ public protocol SinkPlugin: SendableMetatype {
     associatedtype Options: PluginOptions
     static var type: String { get }
     static func decodeOptions(_ reader: inout MappingReader) -> Options?
+    /// The supervisor-side half, if the sink has one (see `RelayCompanion`).
+    static var companion: (any CompanionPlugin.Type)? { get }
     static func makeSink(options: Options, context: StageContext) throws -> any MediaSink
 }
 
 extension SourcePlugin {
     public static var producesRawMedia: Bool { false }
     public static func ingestEndpoint(options: Options) -> IngestEndpoint? { nil }
-    public static var requiredSection: String? { nil }
+    public static func runsExternally(options: Options) -> Bool { false }
+    public static var channelNames: ChannelNameRule? { nil }
+    public static func requestProblem(options: Options, sellerUID: String) -> String? { nil }
+    public static func notes(options: Options, transcoder: PluginConfig) -> [String] { [] }
+    public static var companion: (any CompanionPlugin.Type)? { nil }
+}
+
+extension SinkPlugin {
+    public static var companion: (any CompanionPlugin.Type)? { nil }
 }
 
 extension TranscoderPlugin {

@@ -6,22 +6,42 @@ public struct PluginRegistry: Sendable {
     struct Entry<Stage>: Sendable {
         /// `producesRawMedia` for sources, `acceptsRawMedia` for transcoders, unused for sinks.
         var handlesRawMedia = false
-        /// Sources only: the ingest endpoint its options ask for (see `SourcePlugin`).
-        var ingest: @Sendable (String) -> IngestEndpoint? = { _ in nil }
-        /// Sources only: `SourcePlugin.requiredSection`.
-        var requiredSection: String?
+        /// Sources only: what `SourcePlugin` says about a relay with these options.
+        var source = SourceTraits()
+        /// The section of its companion, if it has one.
+        var companion: String?
         let decode: @Sendable (inout MappingReader) -> String?
         let make: @Sendable (String, StageContext) throws -> Stage
+    }
+
+    struct SourceTraits: Sendable {
+        var ingest: @Sendable (String) -> IngestEndpoint? = { _ in nil }
+        var runsExternally: @Sendable (String) -> Bool = { _ in false }
+        var channelNames: ChannelNameRule?
+        var requestProblem: @Sendable (String, String) -> String? = { _, _ in nil }
+        var notes: @Sendable (String, PluginConfig) -> [String] = { _, _ in [] }
+    }
+
+    struct CompanionEntry: Sendable {
+        let decode: @Sendable (inout MappingReader) -> String?
+        let make: @Sendable (String, CompanionContext) throws -> any RelayCompanion
     }
 
     private var sources: [String: Entry<any MediaSource>] = [:]
     private var transcoders: [String: Entry<any MediaTranscoder>] = [:]
     private var sinks: [String: Entry<any MediaSink>] = [:]
+    private var companions: [String: CompanionEntry] = [:]
 
     public init(sources: [any SourcePlugin.Type], transcoders: [any TranscoderPlugin.Type], sinks: [any SinkPlugin.Type]) {
-        for plugin in sources { self.sources[plugin.type] = Self.entry(plugin) }
+        for plugin in sources {
+            self.sources[plugin.type] = Self.entry(plugin)
+            if let companion = plugin.companion { companions[companion.section] = Self.entry(companion) }
+        }
         for plugin in transcoders { self.transcoders[plugin.type] = Self.entry(plugin) }
-        for plugin in sinks { self.sinks[plugin.type] = Self.entry(plugin) }
+        for plugin in sinks {
+            self.sinks[plugin.type] = Self.entry(plugin)
+            if let companion = plugin.companion { companions[companion.section] = Self.entry(companion) }
+        }
     }
 
     /// Whether source `type` emits raw frames that must be encoded (see `SourcePlugin`).
@@ -31,13 +51,57 @@ public struct PluginRegistry: Sendable {
     /// themselves (and for options that do not decode, which `decode` never produces).
     public func ingestEndpoint(for config: PluginConfig) -> IngestEndpoint? {
         guard config.kind == .source else { return nil }
-        return sources[config.type]?.ingest(config.options)
+        return sources[config.type]?.source.ingest(config.options)
     }
 
-    /// The relaygate.yaml section a configured source cannot work without (see `SourcePlugin`).
-    public func requiredSection(for config: PluginConfig) -> String? {
-        guard config.kind == .source else { return nil }
-        return sources[config.type]?.requiredSection
+    /// Whether a relay with this source has neither ingest endpoint nor worker (see
+    /// `SourcePlugin.runsExternally`).
+    public func runsExternally(_ source: PluginConfig) -> Bool {
+        source.kind == .source && sources[source.type]?.source.runsExternally(source.options) == true
+    }
+
+    /// The channel names of this source's platform (see `SourcePlugin.channelNames`).
+    public func channelNames(for source: PluginConfig) -> ChannelNameRule? {
+        source.kind == .source ? sources[source.type]?.source.channelNames : nil
+    }
+
+    /// Why this source cannot serve seller `sellerUID` (see `SourcePlugin.requestProblem`).
+    public func requestProblem(for source: PluginConfig, sellerUID: String) -> String? {
+        source.kind == .source ? sources[source.type]?.source.requestProblem(source.options, sellerUID) : nil
+    }
+
+    /// What validate tells about this source with this transcoder (see `SourcePlugin.notes`).
+    public func notes(for source: PluginConfig, transcoder: PluginConfig) -> [String] {
+        source.kind == .source ? sources[source.type]?.source.notes(source.options, transcoder) ?? [] : []
+    }
+
+    /// The relaygate.yaml section of the stage's companion; nil: the plugin has none.
+    public func companionSection(for config: PluginConfig) -> String? {
+        switch config.kind {
+        case .source: sources[config.type]?.companion
+        case .sink: sinks[config.type]?.companion
+        case .transcoder: nil
+        }
+    }
+
+    /// The sections companions read, sorted.
+    public var companionSections: [String] { companions.keys.sorted() }
+
+    /// Decodes companion section `section` (see `CompanionPlugin`) into canonical JSON; nil
+    /// when it is not a companion's or something was wrong (reported in `reader.diagnostics`).
+    public func decodeCompanionSettings(_ section: String, from reader: inout MappingReader) -> String? {
+        guard let entry = companions[section] else { return nil }
+        let errorsBefore = reader.diagnostics.count
+        let settings = entry.decode(&reader)
+        reader.finish()
+        return reader.diagnostics.count == errorsBefore ? settings : nil
+    }
+
+    public func makeCompanion(_ section: String, settings: String, context: CompanionContext) throws -> any RelayCompanion {
+        guard let entry = companions[section] else {
+            throw RelayError(.internal, "no plugin companion reads \"\(section)\"")
+        }
+        return try entry.make(settings, context)
     }
 
     /// Whether transcoder `type` can encode raw frames (see `TranscoderPlugin`).
@@ -105,10 +169,16 @@ public struct PluginRegistry: Sendable {
     // MARK: - Type erasure: each plugin's typed Options become canonical JSON and back.
 
     private static func entry<P: SourcePlugin>(_ plugin: P.Type) -> Entry<any MediaSource> {
-        Entry(
+        let options = { @Sendable (json: String) in try? decodeJSON(P.Options.self, json) }
+        return Entry(
             handlesRawMedia: P.producesRawMedia,
-            ingest: { json in (try? decodeJSON(P.Options.self, json)).flatMap(P.ingestEndpoint(options:)) },
-            requiredSection: P.requiredSection,
+            source: SourceTraits(
+                ingest: { options($0).flatMap(P.ingestEndpoint(options:)) },
+                runsExternally: { options($0).map(P.runsExternally(options:)) ?? false },
+                channelNames: P.channelNames,
+                requestProblem: { json, seller in options(json).flatMap { P.requestProblem(options: $0, sellerUID: seller) } },
+                notes: { json, transcoder in options(json).map { P.notes(options: $0, transcoder: transcoder) } ?? [] }),
+            companion: P.companion?.section,
             decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
             make: { json, context in try P.makeSource(options: decodeJSON(P.Options.self, json), context: context) })
     }
@@ -122,8 +192,15 @@ public struct PluginRegistry: Sendable {
 
     private static func entry<P: SinkPlugin>(_ plugin: P.Type) -> Entry<any MediaSink> {
         Entry(
+            companion: P.companion?.section,
             decode: { reader in P.decodeOptions(&reader).flatMap(encode) },
             make: { json, context in try P.makeSink(options: decodeJSON(P.Options.self, json), context: context) })
+    }
+
+    private static func entry<C: CompanionPlugin>(_ companion: C.Type) -> CompanionEntry {
+        CompanionEntry(
+            decode: { reader in C.decodeSettings(&reader).flatMap(encode) },
+            make: { json, context in try C.makeCompanion(settings: decodeJSON(C.Settings.self, json), context: context) })
     }
 
     private static func encode<O: PluginOptions>(_ options: O) -> String? {

@@ -18,6 +18,9 @@ public struct StageContext: Sendable {
     /// For a source that is pushed to (`SourcePlugin.ingestEndpoint`): its publish URL and
     /// the feed its publishers' media arrives on. Nil for every other source.
     public var ingest: IngestAssignment?
+    /// What the stage's companion provisioned for this relay (`StageGrant.values`: an output
+    /// URL with its credentials, say); empty when it has none. Secrets.
+    public var grant: [String: String] = [:]
 
     public init(
         route: String, channel: String, values: [String: String] = [:], logger: Logger, stop: StopSignal,

@@ -1,6 +1,6 @@
 /// A relay failure, classified so an operator can tell "your endpoint is broken" from
 /// "the seller's stream is broken" from "relaygate is broken".
-public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RelayError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Class: String, Sendable, Codable, Hashable {
         /// The destination refused or dropped us (bad URL or key, platform down).
         case destination
@@ -22,4 +22,6 @@ public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(errorClass.rawValue): \(message)" }
+
+    enum CodingKeys: String, CodingKey { case errorClass = "class", message }
 }

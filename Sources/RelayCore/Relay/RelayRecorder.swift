@@ -9,11 +9,12 @@ public struct RelayRecord: Sendable, Equatable {
         /// Any state change, with why (`reason`) and what went wrong (`detail`, secrets masked).
         case transition(from: RelayState?, to: RelayState, reason: String?, detail: String?)
         /// A periodic sample while the relay runs, with each output's status at that moment.
-        /// `viewers`: the channel's audience on Agora, when an upstream counts it.
+        /// `viewers`: the channel's audience on the seller's platform, when a companion counts it.
         case metrics(
             bitrateKbps: Double, fps: Double, health: RelayHealth, outputs: [RelayStats.Output] = [], viewers: Int? = nil)
-        /// Something the relay's upstream (Agora Media Push) did or met, kept in its history:
-        /// a retry with its backoff, a converter recreated. `state`: the relay's state then.
+        /// Something a companion did or met for the relay (see `RelayCompanion`), kept in its
+        /// history: a retry with its backoff, an upstream push recreated. `state`: the
+        /// relay's state then.
         case upstream(state: RelayState, reason: String, detail: String?)
         /// The relay ended for good (stopped on request, or removed by a reload).
         case stopped(reason: String)

@@ -3,7 +3,7 @@
 /// character classes (`\d` is `[0-9]`). Its named groups are the captures.
 ///
 /// What loading checks: the regex compiles, and a `channelId` group passes `DigitsOnlyGroup`.
-/// Whether the regex can match any Agora channel name at all is not checked: that is not
+/// Whether it can match any channel name of its source's platform is not checked: that is not
 /// provable from the text in general.
 struct RegexPattern: Sendable, Hashable {
     /// The regex without its `~`.

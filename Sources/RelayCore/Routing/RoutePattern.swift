@@ -47,6 +47,13 @@ public struct RoutePattern: Sendable, Hashable, Codable, CustomStringConvertible
 
     public var description: String { text }
 
+    /// Why no channel name under `rule` can ever match, when that is provable (templates);
+    /// nil when some may. A regex is not analysed: that is not decidable in general.
+    public func neverMatches(_ rule: ChannelNameRule) -> String? {
+        guard case .template(let template) = form else { return nil }
+        return template.neverMatches(rule, text: text)
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(text) } catch {

@@ -32,32 +32,28 @@ struct TemplatePattern: Sendable, Hashable {
         if !rest.isEmpty { parts.append(.literal(String(rest))) }
         guard !parts.isEmpty else { throw .init(message: "pattern must not be empty") }
         self.parts = parts
-        try checkCanMatchAgoraChannels(text)
     }
 
     /// A template is fully known, so "can never match" is provable: a literal character
-    /// outside Agora's set, or more required characters than a channel name may have.
-    private func checkCanMatchAgoraChannels(_ text: String) throws(RoutePattern.Invalid) {
-        let never = "pattern \"\(text)\" can never match an Agora channel name"
+    /// outside the rule's set, or more required characters than a channel name may have.
+    func neverMatches(_ rule: ChannelNameRule, text: String) -> String? {
+        let never = "pattern \"\(text)\" can never match \(rule.name)"
         var shortest = 0
         for part in parts {
             switch part {
             case .literal(let literal):
-                if let bad = literal.first(where: { !AgoraChannelName.isAllowed($0) }) {
-                    throw .init(
-                        message: "\(never): \"\(bad)\" is not allowed in channel names "
-                            + "(allowed: ASCII letters, digits, space and !#$%&()+-:;<=.>?@[]^_{|}~,)")
+                if let bad = literal.first(where: { !rule.allowedCharacters.contains($0) }) {
+                    return "\(never): \"\(bad)\" is not allowed in channel names (allowed: \(rule.allowedDescription))"
                 }
                 shortest += literal.count
             case .capture:
                 shortest += 1
             }
         }
-        if shortest > AgoraChannelName.maxLength {
-            throw .init(
-                message: "\(never): it needs at least \(shortest) characters, "
-                    + "and channel names have at most \(AgoraChannelName.maxLength)")
+        if shortest > rule.maxLength {
+            return "\(never): it needs at least \(shortest) characters, and channel names have at most \(rule.maxLength)"
         }
+        return nil
     }
 
     var captureNames: [String] {

@@ -1,4 +1,3 @@
-public import RelayCore
 
 /// A relay is one route serving one channel.
 public struct RelayKey: Sendable, Hashable, Comparable, CustomStringConvertible {

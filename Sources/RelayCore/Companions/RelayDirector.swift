@@ -1,5 +1,5 @@
-/// Starts and stops relays on behalf of events from outside (Agora's webhooks), by the same
-/// rules as the control API: the config's routes decide, the supervisor keeps it idempotent.
+/// Starts and stops relays on behalf of events from outside (a plugin's webhooks), by the
+/// same rules as the control API: the config's routes decide, starts are idempotent.
 public protocol RelayDirector: Sendable {
     /// Starts the relay for `channel` and seller `sellerUID` when the first route serving the
     /// channel has a source of type `sourceType`.
@@ -8,7 +8,7 @@ public protocol RelayDirector: Sendable {
     func stopRelay(channel: String, sourceType: String, reason: String) async -> DirectorOutcome
     /// How long the channel's route lets a lost source stay away (its `reconnect_window`);
     /// nil when no route of type `sourceType` serves the channel.
-    func reconnectWindow(channel: String, sourceType: String) -> Duration?
+    func reconnectWindow(channel: String, sourceType: String) async -> Duration?
 }
 
 public enum DirectorOutcome: Sendable, Equatable {

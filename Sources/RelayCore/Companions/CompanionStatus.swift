@@ -1,18 +1,19 @@
-/// What an upstream (`SourceUpstream`) is doing for one relay, as status and metrics show it.
-public struct UpstreamStatus: Sendable, Equatable, Codable {
-    /// The upstream's kind, e.g. "agora-media-push".
+/// What a plugin's companion is doing for one relay (an upstream push being created, a live
+/// input provisioned on a platform), as the API and metrics show it.
+public struct CompanionStatus: Sendable, Equatable, Codable {
+    /// What it manages, in its plugin's words, e.g. a kind of push or of live input.
     public var kind: String
-    /// Its resource upstream (the converter id); nil before it exists.
+    /// Its resource at the service it manages (a converter or live input id); nil before it exists.
     public var id: String?
-    /// The upstream's own word for its state ("connecting", "running", "failed", "creating", …).
+    /// The service's own word for the resource's state ("creating", "running", "failed", …).
     public var state: String
-    /// How it pushes ("raw" or "transcode" for Media Push).
+    /// How it works for this relay, when it has modes.
     public var mode: String?
     /// Which attempt this is (1 for the first).
     public var attempt: Int
     /// The last thing that went wrong (secrets masked); nil when nothing did.
     public var lastError: String?
-    /// Viewers of the channel on the upstream platform (Agora's audience count); nil: unknown.
+    /// The channel's audience as the service counts it; nil: not counted.
     public var viewers: Int?
 
     public init(
