@@ -1,16 +1,20 @@
 import Logging
-import RelayCore
+package import RelayCore
 
 /// Reads what publishers push to the relay's ingest endpoint: waits for a publisher, learns
 /// its streams from its sequence headers (`StreamProbe`), then hands out its H.264 and AAC
 /// frames as packets, as they came (no re-encoding). A publisher that leaves ends the
 /// source; the pipeline bridges the gap and opens a new instance, which waits for the next
 /// publisher on the same feed.
-final class RTMPSource: MediaSource {
+///
+/// Shared by every source that is pushed to over RTMP (`rtmp`, and sources whose companion
+/// makes a service publish into the ingest).
+package final class RTMPSource: MediaSource {
     /// Longest single wait on the feed, so a raised stop signal is noticed promptly.
     static let pollInterval: Duration = .milliseconds(100)
 
-    private let options: RTMPSourcePlugin.Options
+    /// How long a starting relay waits for its first publisher; zero: as long as it takes.
+    private let publishTimeout: Duration
     private let feed: any IngestFeed
     private let stop: StopSignal
     private let logger: Logger
@@ -21,26 +25,26 @@ final class RTMPSource: MediaSource {
     private var replayed = 0
     private var dropped: Int64 = 0
 
-    let displayName: String
+    package let displayName: String
 
-    init(options: RTMPSourcePlugin.Options, ingest: IngestAssignment, context: StageContext) {
-        self.options = options
+    package init(publishTimeout: Duration = .zero, ingest: IngestAssignment, context: StageContext) {
+        self.publishTimeout = publishTimeout
         feed = ingest.feed
         stop = context.stop
         logger = context.logger
         displayName = Redaction.url(ingest.url)
     }
 
-    var droppedPackets: Int64 { dropped }
+    package var droppedPackets: Int64 { dropped }
 
     /// A publisher that left may come back, or another may take its place.
-    var canReopen: Bool { true }
+    package var canReopen: Bool { true }
 
-    func open() throws -> [StreamInfo] {
+    package func open() throws -> [StreamInfo] {
         // Only a relay that never had its streams waits a bounded time for a publisher; an
         // instance opened after a publisher left waits as long as the reconnect window lets it.
-        let timeout = Duration.milliseconds(options.publishTimeoutMs)
-        let bounded = options.publishTimeoutMs > 0 && memory.state(of: feed).kinds == nil
+        let timeout = publishTimeout
+        let bounded = publishTimeout > .zero && memory.state(of: feed).kinds == nil
         let deadline = bounded ? ContinuousClock.now + timeout : nil
         var session = try waitForPublisher(until: deadline, timeout: timeout)
         while true {
@@ -55,7 +59,7 @@ final class RTMPSource: MediaSource {
         }
     }
 
-    func read() throws -> MediaPacket? {
+    package func read() throws -> MediaPacket? {
         while !stop.isRaised {
             let tag: MediaTag
             if replayed < replay.count {
@@ -89,7 +93,7 @@ final class RTMPSource: MediaSource {
     }
 
     /// The feed belongs to the worker; only this instance's state goes.
-    func close() {
+    package func close() {
         assembler = nil
         (replay, replayed) = ([], 0)
     }

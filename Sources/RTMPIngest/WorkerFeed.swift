@@ -1,5 +1,6 @@
 import NIOCore
 import RelayCore
+import WorkerProtocol
 
 /// The supervisor's end of one worker's ingest socket, as a NIO channel: frames of
 /// `IngestFrame` go out without copying media payloads (header and payload are written

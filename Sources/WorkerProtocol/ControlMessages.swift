@@ -1,42 +1,62 @@
-import RelayCore
+public import RelayCore
 
-/// Supervisor → worker, one JSON object per line on the worker's fd 3.
-enum SupervisorMessage: Codable, Sendable {
-    /// First message: what to run. The worker never reads config files. `ingestURL` (a
-    /// secret: it holds the stream key) is set for a relay whose source is pushed to; its
-    /// media then arrives on the worker's fd 4.
-    case start(spec: RelaySpec, logLevel: String, drainTimeoutMs: Int64, ingestURL: String? = nil)
+/// The control socket (`WorkerLaunch.controlDescriptor`), one JSON object per line.
+///
+/// ```
+/// worker                                   supervisor
+///   hello(protocol)            ──▶          checks the version
+///                              ◀──          start(protocol, relay)   (worker checks the version)
+///   report(stats) every second ──▶
+///                              ◀──          stop                     (at any time)
+///   report(stats), ended(end)  ──▶          then EOF: the worker exited
+/// ```
+///
+/// A version mismatch (a binary replaced on disk under a running gateway) ends the worker at
+/// once: each side says so, and the relay fails with that reason instead of running a
+/// pipeline that misreads its orders.
+public enum WorkerProtocolVersion {
+    /// Bumped whenever a message, the launch layout or the ingest frame format changes.
+    public static let current = 2
+}
+
+/// Supervisor → worker.
+public enum SupervisorMessage: Codable, Sendable, Equatable {
+    /// The answer to `hello`: what to run. The worker never reads config files.
+    case start(protocol: Int, relay: WorkerAssignment)
     /// End the relay gracefully (outputs close their sessions), then exit.
     case stop
 }
 
-/// Worker → supervisor.
-enum WorkerMessage: Codable, Sendable {
-    /// Sent every second and on exit; rates already computed.
-    case stats(RelayStats)
-    /// Sent once, just before a clean exit.
-    case ended(outcome: EndedOutcome)
+/// What one worker runs.
+public struct WorkerAssignment: Codable, Sendable, Equatable {
+    public var spec: RelaySpec
+    public var logLevel: String
+    /// How long the outputs get to drain when the relay stops.
+    public var drainTimeoutMs: Int64
+    /// The publish URL of the relay's ingest endpoint (a secret: it holds the stream key),
+    /// for a relay whose source is pushed to; its media then arrives on
+    /// `WorkerLaunch.ingestDescriptor`.
+    public var ingestURL: String?
+    /// What companions provisioned, per stage (see `StageGrant`): secrets.
+    public var grants: StageGrants
+
+    public init(
+        spec: RelaySpec, logLevel: String, drainTimeoutMs: Int64, ingestURL: String? = nil, grants: StageGrants = StageGrants()
+    ) {
+        self.spec = spec
+        self.logLevel = logLevel
+        self.drainTimeoutMs = drainTimeoutMs
+        self.ingestURL = ingestURL
+        self.grants = grants
+    }
 }
 
-/// `RelayOutcome` in a wire-friendly shape.
-struct EndedOutcome: Codable, Sendable, Equatable {
-    enum Kind: String, Codable, Sendable { case finished, stopped, failed }
-    var kind: Kind
-    var error: RelayError.Class?
-    var message: String?
-    /// The source stayed away for the whole reconnect window: the relay is over and must not
-    /// be restarted (a restart would only find the source gone again).
-    var sourceGone: Bool?
-
-    init(_ outcome: RelayOutcome) {
-        switch outcome {
-        case .finished: kind = .finished
-        case .stopped: kind = .stopped
-        case .failed(let error):
-            kind = .failed
-            self.error = error.errorClass
-            message = error.message
-            if error.errorClass == .source, error.message.hasPrefix(sourceGonePrefix) { sourceGone = true }
-        }
-    }
+/// Worker → supervisor.
+public enum WorkerMessage: Codable, Sendable, Equatable {
+    /// First message: which protocol the worker speaks.
+    case hello(protocol: Int)
+    /// Every second and once more at the end; rates already computed.
+    case report(RelayStats)
+    /// Once, just before a clean exit.
+    case ended(RelayEnd)
 }

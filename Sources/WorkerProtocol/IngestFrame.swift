@@ -1,4 +1,5 @@
 import Foundation
+public import RelayCore
 
 /// The byte format of `IngestMessage`s on a worker's ingest socket: a 5-byte header — the
 /// kind (1 byte), then the body length (4 bytes, big-endian) — and the body.

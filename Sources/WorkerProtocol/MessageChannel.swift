@@ -2,17 +2,18 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Newline-delimited JSON over one end of a socket pair. Sends may come from several
-/// threads (serialized by a lock); receiving belongs to one reader thread (`LineReader`).
-final class MessageChannel: Sendable {
-    let fd: Int32
+/// The control socket's framing: newline-delimited JSON over one end of a socket pair.
+/// Sends may come from several threads (serialized by a lock); receiving belongs to one
+/// reader thread (`LineReader`).
+package final class MessageChannel: Sendable {
+    package let fd: Int32
     private let writeLock = Mutex<Void>(())
 
-    init(fd: Int32) { self.fd = fd }
+    package init(fd: Int32) { self.fd = fd }
 
-    struct Closed: Error {}
+    package struct Closed: Error {}
 
-    func send<Message: Encodable>(_ message: Message) throws {
+    package func send<Message: Encodable>(_ message: Message) throws {
         var data = try JSONEncoder().encode(message)
         data.append(UInt8(ascii: "\n"))
         try writeLock.withLock { _ in
@@ -32,23 +33,23 @@ final class MessageChannel: Sendable {
     }
 
     /// Wakes a blocked reader on either side and makes further sends fail.
-    func shutdown() { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+    package func shutdown() { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 
-    func close() { _ = Glibc.close(fd) }
+    package func close() { _ = Glibc.close(fd) }
 }
 
 /// Reads lines from a file descriptor. Not thread-safe: one reader thread owns it.
-struct LineReader {
+package struct LineReader {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     /// A line longer than this is a broken peer, not a message.
     private let maxLine = 16 * 1024 * 1024
 
-    init(fd: Int32) { self.fd = fd }
+    package init(fd: Int32) { self.fd = fd }
 
     /// The next line without its newline, or nil at end of stream.
-    mutating func next() -> [UInt8]? {
+    package mutating func next() -> [UInt8]? {
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[..<newline])
@@ -63,7 +64,7 @@ struct LineReader {
         }
     }
 
-    mutating func next<Message: Decodable>(_ type: Message.Type) throws -> Message? {
+    package mutating func next<Message: Decodable>(_ type: Message.Type) throws -> Message? {
         guard let line = next() else { return nil }
         return try JSONDecoder().decode(Message.self, from: Data(line))
     }

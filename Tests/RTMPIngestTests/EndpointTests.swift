@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import RelayCore
 import RTMPProtocol
+import WorkerProtocol
 import Testing
 
 @testable import RTMPIngest

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// The AudioSpecificConfig parser: configs ffmpeg's AAC encoder wrote (with its sync

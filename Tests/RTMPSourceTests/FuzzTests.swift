@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import Testing
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// Thousands of mutated and random tag bodies: the source may refuse them, but only with a

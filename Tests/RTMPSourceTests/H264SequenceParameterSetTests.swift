@@ -1,5 +1,6 @@
 import Testing
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// The SPS parser against SPS taken from streams libx264 wrote through ffmpeg (sizes, profile,

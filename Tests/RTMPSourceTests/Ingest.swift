@@ -3,6 +3,7 @@ import Logging
 import RelayCore
 import TestSupport
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// The source as a relay's worker makes it: options, a context with an ingest assignment

@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import Testing
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// Hostile publishers: broken tag bodies fail the source with a clear `RelayError(.source)`,

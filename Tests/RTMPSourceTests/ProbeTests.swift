@@ -3,6 +3,7 @@ import RelayCore
 import Testing
 import TestSupport
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// How the source decides what the publisher's streams are: from the sequence headers, with

@@ -3,6 +3,7 @@ import RelayCore
 import TestSupport
 import Testing
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// Publishers coming and going on one feed, as the pipeline sees it: a source instance ends

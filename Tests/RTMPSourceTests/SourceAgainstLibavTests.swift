@@ -4,6 +4,7 @@ import RelayCore
 import Testing
 import TestSupport
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// Real recordings (ffmpeg CLI, lavfi sources) fed tag by tag through the source, judged by

@@ -4,6 +4,7 @@ import RelayCore
 import Testing
 import TestSupport
 
+@testable import FLVIngest
 @testable import RTMPSource
 
 /// What happens between the sequence headers: a changed one is announced on its stream's

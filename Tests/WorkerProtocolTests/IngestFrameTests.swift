@@ -1,4 +1,5 @@
 import RelayCore
+import WorkerProtocol
 import Testing
 
 struct IngestFrameTests {

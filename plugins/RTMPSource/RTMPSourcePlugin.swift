@@ -1,3 +1,4 @@
+import FLVIngest
 public import RelayCore
 
 /// Source `rtmp`: publishers push to the gateway's RTMP ingest server
@@ -43,7 +44,7 @@ public enum RTMPSourcePlugin: SourcePlugin {
         guard let ingest = context.ingest else {
             throw RelayError(.internal, "rtmp source: this relay has no ingest endpoint")
         }
-        return RTMPSource(options: options, ingest: ingest, context: context)
+        return RTMPSource(publishTimeout: .milliseconds(options.publishTimeoutMs), ingest: ingest, context: context)
     }
 }
 
