@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import RelayCore
+import WorkerProtocol
 
 /// Starts worker processes from one thread that lives as long as the supervisor.
 ///
@@ -20,16 +21,17 @@ final class WorkerSpawner: @unchecked Sendable {
         thread.start()
     }
 
-    /// A started worker: its pid, its control channel (its fd 3) and, when asked for, the
-    /// supervisor's end of its ingest socket (its fd 4), which the caller now owns.
+    /// A started worker: its pid, its control channel and, when asked for, the supervisor's
+    /// end of its ingest socket, which the caller now owns.
     struct Spawned {
         var pid: pid_t
         var channel: MessageChannel
         var ingestFD: Int32?
     }
 
-    /// Spawns `executable arguments…` with a control socket as the child's fd 3 and, with
-    /// `ingest`, an ingest socket as its fd 4.
+    /// Spawns `executable arguments…` with a control socket as the child's
+    /// `WorkerLaunch.controlDescriptor` and, with `ingest`, an ingest socket as its
+    /// `WorkerLaunch.ingestDescriptor`.
     func spawn(executable: String, arguments: [String], ingest: Bool) async throws -> Spawned {
         try await withCheckedThrowingContinuation { continuation in
             enqueue {
@@ -81,9 +83,9 @@ final class WorkerSpawner: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 clears FD_CLOEXEC on fds 3 and 4; every other descriptor of ours closes on exec.
-        posix_spawn_file_actions_adddup2(&actions, childFD, 3)
-        if let child = ingestPair?.child { posix_spawn_file_actions_adddup2(&actions, child, 4) }
+        // dup2 clears FD_CLOEXEC on the two named descriptors; every other one of ours closes on exec.
+        posix_spawn_file_actions_adddup2(&actions, childFD, WorkerLaunch.controlDescriptor)
+        if let child = ingestPair?.child { posix_spawn_file_actions_adddup2(&actions, child, WorkerLaunch.ingestDescriptor) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

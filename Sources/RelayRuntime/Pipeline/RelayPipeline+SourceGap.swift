@@ -10,17 +10,13 @@ enum GapEnd {
     case ended(RelayOutcome)
 }
 
-/// Message prefix of the failure that ends a relay whose source stayed away for the whole
-/// reconnect window. The supervisor does not restart such a relay (see `EndedOutcome`).
-let sourceGonePrefix = "source-gone:"
-
 extension RelayPipeline {
     /// Keeps the outputs connected while a lost live source is away: the transcoder feeds
     /// them filler in real time, and the source is re-opened (same config, new instance) up
     /// to `sourceRetries` times, spaced 1 s, 2 s, 4 s … (at most 10 s) apart. The relay is
     /// `reconnecting` meanwhile. The gap and the window count from `began`, the last packet.
-    /// Ends when the source is back, when the window
-    /// (`reconnectWindowMs`) runs out (failure `source-gone: …`), or on stop.
+    /// Ends when the source is back, when the window (`reconnectWindowMs`) runs out
+    /// (`.sourceGone`: the supervisor does not restart such a relay), or on stop.
     func bridgeGap(
         reason: String, since began: ContinuousClock.Instant, inputs: [StreamInfo], transcoder: any MediaTranscoder,
         sinks: [SinkRunner]
@@ -38,11 +34,8 @@ extension RelayPipeline {
             let elapsed = ContinuousClock.now - began
             if elapsed >= window {
                 return .ended(
-                    .failed(
-                        RelayError(
-                            .source,
-                            "\(sourceGonePrefix) not back within \(DurationText.format(window)) after \(attempts) re-open attempts (\(reason))"
-                        )))
+                    .sourceGone(
+                        "not back within \(DurationText.format(window)) after \(attempts) re-open attempts (\(reason))"))
             }
             produced.removeAll(keepingCapacity: true)
             do {

@@ -9,6 +9,8 @@ public enum RelayOutcome: Sendable, Equatable {
     case finished
     /// Someone asked it to stop.
     case stopped
+    /// The source stayed away for the route's whole reconnect window (`reason` says how).
+    case sourceGone(String)
     case failed(RelayError)
 }
 
@@ -27,6 +29,8 @@ public final class RelayPipeline: Sendable {
     private let drainTimeout: Duration
     /// The relay's ingest endpoint, for a source that publishers push to.
     private let ingest: IngestAssignment?
+    /// What the stages' companions provisioned.
+    private let grants: StageGrants
     private let input = StageCounters()
     private let processing = ProcessingStatus()
     /// The source's own drop count, copied after each read (the source is not Sendable).
@@ -37,10 +41,11 @@ public final class RelayPipeline: Sendable {
 
     public init(
         spec: RelaySpec, registry: PluginRegistry, logger: Logger, drainTimeout: Duration = .seconds(5),
-        ingest: IngestAssignment? = nil
+        ingest: IngestAssignment? = nil, grants: StageGrants = StageGrants()
     ) {
         self.spec = spec
         self.ingest = ingest
+        self.grants = grants
         self.registry = registry
         var logger = logger
         logger[metadataKey: "route"] = "\(spec.route)"
@@ -90,6 +95,8 @@ public final class RelayPipeline: Sendable {
         switch outcome {
         case .finished, .stopped:
             transition(.stopped, detail: outcome == .finished ? "input ended" : "stop requested")
+        case .sourceGone(let reason):
+            transition(.failed, error: RelayError(.source, "source-gone: \(reason)").description)
         case .failed(let error):
             transition(.failed, error: error.description)
         }
@@ -181,7 +188,9 @@ public final class RelayPipeline: Sendable {
             }
         }
         if stopSignal.isRaised, outcome == .finished { outcome = .stopped }
-        if case .failed = outcome {} else {
+        switch outcome {
+        case .failed, .sourceGone: break
+        case .finished, .stopped:
             produced.removeAll(keepingCapacity: true)
             try? transcoder.flush(into: &produced)
             for out in produced {
@@ -211,6 +220,7 @@ public final class RelayPipeline: Sendable {
                 var context = base
                 context.stop = abortSignal
                 context.useBackup = useBackup
+                context.grant = self.grants.outputs[output.name] ?? [:]
                 return try registry.makeSink(output.sink, context: context)
             }
         }
@@ -225,6 +235,8 @@ public final class RelayPipeline: Sendable {
             processing: processing)
         context.slateImage = spec.slateImage
         context.ingest = ingest
+        // The source's; each output's runner sets its own.
+        context.grant = grants.source
         return context
     }
 

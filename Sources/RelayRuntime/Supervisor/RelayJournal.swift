@@ -94,8 +94,8 @@ struct RelayJournal {
         recorder.record(record(spec, .upstream(state: state, reason: reason, detail: detail)))
     }
 
-    /// Restarting was given up (a crash loop). The channel falls back to Agora only; if the
-    /// relay is started again, it is recorded as started anew.
+    /// Restarting was given up (a crash loop). The channel falls back to the seller's platform
+    /// only; if the relay is started again, it is recorded as started anew.
     mutating func failed(_ spec: RelaySpec, reason: String) {
         let key = RelayKey(spec)
         var entry = seen[key] ?? Seen()

@@ -14,8 +14,14 @@ public struct RelaySnapshot: Sendable {
     public var pid: Int32?
     /// When this relay was started (a reload that changes it starts it anew).
     public var startedAt: Date
-    /// What the upstream publishing its source (Agora Media Push) is doing; nil for others.
-    public var upstream: UpstreamStatus?
+    /// What its source's companion is doing for it (an upstream publishing the source, say);
+    /// nil when the source has none.
+    public var upstream: CompanionStatus?
+    /// Each output's companion, by output name, for outputs that have one.
+    public var outputCompanions: [String: CompanionStatus] = [:]
+    /// Where buyers watch, when an output's companion provisioned it (it outranks the
+    /// platform's configured URL).
+    public var grantedPlaybackURL: String?
     /// For a relay whose source is pushed to: where, and its publisher now.
     public var ingest: Ingest?
 
@@ -26,6 +32,11 @@ public struct RelaySnapshot: Sendable {
         public var secureURL: String?
         public var status: IngestStatus
     }
+
+    /// Running or about to run again; false while it stops for good.
+    public var isLive = true
+    /// A reload's replacement waits for it to stop.
+    public var isBeingReplaced = false
 
     public var key: RelayKey { RelayKey(spec) }
 }

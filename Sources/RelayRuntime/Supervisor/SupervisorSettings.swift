@@ -11,22 +11,19 @@ public struct SupervisorSettings: Sendable, Equatable {
     /// Each route's restart policy, by route name; read at each failure, so a reload that
     /// changes only a policy applies it without restarting anything.
     public var routeRestart: [String: RestartPolicy]
-    /// The binary that runs workers (`/proc/self/exe`: the very binary that is running).
-    public var executable: String
     /// Most relays running at once; `start` refuses beyond it. Static relays always start.
     public var maxRelays: Int?
 
     public init(
         logLevel: String = "info", statsInterval: Duration = .seconds(10), stopTimeout: Duration = .seconds(10),
         restart: RestartPolicy = RestartPolicy(), routeRestart: [String: RestartPolicy] = [:],
-        executable: String = "/proc/self/exe", maxRelays: Int? = nil
+        maxRelays: Int? = nil
     ) {
         self.logLevel = logLevel
         self.statsInterval = statsInterval
         self.stopTimeout = stopTimeout
         self.restart = restart
         self.routeRestart = routeRestart
-        self.executable = executable
         self.maxRelays = maxRelays
     }
 

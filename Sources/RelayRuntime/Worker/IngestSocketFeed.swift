@@ -1,6 +1,7 @@
 import Glibc
 import RelayCore
 import Synchronization
+import WorkerProtocol
 
 /// The worker's end of its relay's ingest socket (fd 4): `IngestMessage`s from the ingest
 /// server in the supervisor, read on the source's thread.
