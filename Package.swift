@@ -10,11 +10,11 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("RTMPSink", ["RelayCore", "MediaEngine"]),
     ("TestSource", ["RelayCore"]),
     ("RawPipeSource", ["RelayCore"]),
-    ("RTMPSource", ["RelayCore", "RTMPProtocol"]),
+    ("RTMPSource", ["RelayCore", "FLVIngest"]),
     (
         "AgoraSource",
         [
-            "RelayCore", "RTMPSource", "Agora",
+            "RelayCore", "FLVIngest", "Agora",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -81,6 +81,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Reading what publishers push to the ingest, in a worker: FLV tags → packets (H.264,
+        // AAC). Shared by every source pushed to over RTMP.
+        .target(
+            name: "FLVIngest",
+            dependencies: ["RelayCore", "RTMPProtocol", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"], swiftSettings: swiftSettings
+        ),
+        // Supervisor ⇄ worker, in one place: launch layout, control messages with a version
+        // handshake, the ingest frame format.
+        .target(name: "WorkerProtocol", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         // Agora's wire formats: AccessToken2, NCS notifications and their signatures, Media
         // Push REST bodies. No I/O: the `agora` source plugin does the talking.
         .target(
@@ -93,7 +103,7 @@ let package = Package(
         .target(
             name: "RTMPIngest",
             dependencies: [
-                "RelayCore", "RTMPProtocol",
+                "RelayCore", "RTMPProtocol", "WorkerProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -102,12 +112,37 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Relay pipelines, worker processes and their supervisor.
+        // Relay pipelines and the worker side; each relay's lifecycle (a pure state machine),
+        // its executors (worker processes) and the supervisor that carries out its actions.
         .target(
             name: "RelayRuntime",
             dependencies: [
-                "RelayCore", "RelayConfig", "CLinux", .product(name: "Logging", package: "swift-log"),
+                "RelayCore", "WorkerProtocol", "CLinux", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The relays as config, API, webhooks and CLI see them: route resolution, reloads,
+        // boot reconciliation, and the service that runs them.
+        .target(
+            name: "RelayManager",
+            dependencies: [
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "ControlAPI",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `relaygate run` composed: one ServiceGroup of the API, recorder, ingest and manager.
+        .target(
+            name: "RelayDaemon",
+            dependencies: [
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayManager", "RelayStore", "ControlAPI", "RTMPIngest",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -133,16 +168,13 @@ let package = Package(
             dependencies: ["RelayCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        // The composition root: CLI, compiled-in plugin list.
+        // The executable: the CLI and the compiled-in plugin list.
         .executableTarget(
             name: "relaygate",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "MediaEngine", "ControlAPI", "RTMPIngest", "Agora",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayStore", "RelayDaemon", "WorkerProtocol", "MediaEngine", "Agora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
             ] + plugins.map { .target(name: $0.name) },
             swiftSettings: swiftSettings
         ),
@@ -159,6 +191,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "WorkerProtocolTests", dependencies: ["WorkerProtocol", "RelayCore"], swiftSettings: swiftSettings),
+        // Each relay's lifecycle and the supervisor carrying it out, on a manual clock with a
+        // fake executor and companion: no process, no sleep.
+        .testTarget(
+            name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "RelayCore", "WorkerProtocol"],
+            swiftSettings: swiftSettings
+        ),
         // The agora source's converter plan and names, without the network.
         .testTarget(
             name: "AgoraSourceTests", dependencies: ["AgoraSource", "Agora", "RelayCore"], swiftSettings: swiftSettings
@@ -204,7 +243,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "RTMPSourceTests", dependencies: ["RTMPSource", "RTMPProtocol", "RelayCore", "MediaEngine", "TestSupport"],
+            name: "RTMPSourceTests",
+            dependencies: ["RTMPSource", "FLVIngest", "RTMPProtocol", "RelayCore", "MediaEngine", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // RelayStore against a private real PostgreSQL per test.
@@ -217,15 +257,26 @@ let package = Package(
         .testTarget(
             name: "RTMPIngestTests",
             dependencies: [
-                "RTMPIngest", "RTMPProtocol", "RelayCore",
+                "RTMPIngest", "RTMPProtocol", "RelayCore", "WorkerProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
+        // relaygate's daemon and worker with test plugins compiled in: a companion that writes
+        // down its hooks, a source that can crash its worker.
+        .executableTarget(
+            name: "relaygate-probe",
+            dependencies: [
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayDaemon", "WorkerProtocol", "PassthroughTranscoder",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CompanionProbe", swiftSettings: swiftSettings
+        ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.
         .testTarget(
-            name: "IntegrationTests", dependencies: ["relaygate", "TestSupport", "Agora"], swiftSettings: swiftSettings
+            name: "IntegrationTests", dependencies: ["relaygate", "relaygate-probe", "TestSupport", "Agora"],
+            swiftSettings: swiftSettings
         ),
     ]
 )

@@ -3,11 +3,11 @@ import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 public import RelayCore
-import ServiceLifecycle
+public import ServiceLifecycle
 
-/// The control API's HTTP (or HTTPS) server. `run()` serves until `shutdown()`; the caller decides
-/// when (`relaygate run` stops it after the relays, so clients see state to the end).
-public final class APIServer: Sendable {
+/// The control API's HTTP (or HTTPS) server, as a service: it serves until its service group
+/// shuts it down (`relaygate run` does so after the relays, so clients see state to the end).
+public final class APIServer: Service {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
@@ -27,9 +27,9 @@ public final class APIServer: Sendable {
         }
     }
 
-    private let group: ServiceGroup
+    private let app: any Service
 
-    /// `webhooks`: receivers served at `POST /v1/webhooks/<name>` (Agora's NCS). Throws
+    /// `webhooks`: receivers served at `POST /v1/webhooks/<name>` (plugin companions). Throws
     /// `APITLS.SetupError` when `tls` names files that are not a usable certificate and key.
     public init(
         configuration: Configuration, control: any RelayControl, webhooks: [any WebhookReceiver] = [], logger: Logger
@@ -38,7 +38,8 @@ public final class APIServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         router.add(
             middleware: BearerAuthMiddleware(tokens: configuration.tokens.map { (Array($0.token.utf8), $0.scope) }))
-        RelayRoutes(control: control, maxBody: configuration.maxBody).register(on: router)
+        RelayRoutes(control: control, maxBody: configuration.maxBody, document: OpenAPIDocument.json(webhooks: webhooks))
+            .register(on: router)
         WebhookRoutes(receivers: Dictionary(webhooks.map { ($0.name, $0) }) { first, _ in first }).register(on: router)
         let server: HTTPServerBuilder = try configuration.tls.map { try .tls(tlsConfiguration: $0.serverConfiguration()) } ?? .http1()
         let scheme = configuration.tls == nil ? "http" : "https"
@@ -52,12 +53,9 @@ public final class APIServer: Sendable {
                     metadata: ["address": "\(channel.localAddress?.description ?? "?")", "scheme": "\(scheme)"])
             },
             logger: logger)
-        // No signal handling here: `relaygate run` owns the signals and calls `shutdown()`.
-        group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        self.app = app
     }
 
-    /// Serves until `shutdown()`; throws if the address cannot be bound.
-    public func run() async throws { try await group.run() }
-
-    public func shutdown() async { await group.triggerGracefulShutdown() }
+    /// Serves until its group shuts it down; throws if the address cannot be bound.
+    public func run() async throws { try await app.run() }
 }

@@ -13,7 +13,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        // Webhook senders (Agora) cannot hold our tokens; their receivers check signatures.
+        // Webhook senders cannot hold our tokens; their receivers check signatures.
         if Self.publicPaths.contains(request.uri.path) || request.uri.path.hasPrefix(WebhookRoutes.pathPrefix) {
             return try await next(request, context)
         }

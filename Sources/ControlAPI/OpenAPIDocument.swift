@@ -1,8 +1,47 @@
+import Foundation
+import RelayCore
+
 /// The OpenAPI 3.0 document of this API, served at `/openapi.json`. It is the single source:
 /// edit it together with the handlers; the integration tests validate every response they
-/// receive against it.
+/// receive against it. Each webhook receiver (a plugin's) adds its own path.
 enum OpenAPIDocument {
-    static let json = #"""
+    /// The document with `POST /v1/webhooks/<name>` for each of `webhooks`, as served.
+    static func json(webhooks: [any WebhookReceiver]) -> String {
+        guard var document = try? JSONSerialization.jsonObject(with: Data(base.utf8)) as? [String: Any],
+            var paths = document["paths"] as? [String: Any]
+        else { return base }
+        for receiver in webhooks { paths[WebhookRoutes.pathPrefix + receiver.name] = operation(receiver) }
+        document["paths"] = paths
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return base }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// How every receiver answers (see `WebhookReceiver`), with what it documents itself.
+    private static func operation(_ receiver: any WebhookReceiver) -> [String: Any] {
+        func reply(_ description: String) -> [String: Any] {
+            ["description": description, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/WebhookReply"]]]]
+        }
+        let documentation = receiver.documentation
+        return [
+            "post": [
+                "operationId": "\(receiver.name)Webhook",
+                "summary": documentation.summary + " Authenticated by the sender's signature, not by a bearer token.",
+                "security": [Any](),
+                "parameters": documentation.signatureHeaders.map { ["name": $0, "in": "header", "required": false, "schema": ["type": "string"]] },
+                "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object"]]]],
+                "responses": [
+                    "200": reply("Handled (or a duplicate, stale or ignored event)."),
+                    "400": reply("Signed but unreadable."),
+                    "401": reply("Missing or invalid signature; nothing was done."),
+                    "413": ["$ref": "#/components/responses/Error"],
+                    "503": reply("The gateway is starting; send it again."),
+                ],
+            ]
+        ]
+    }
+
+    static let base = #"""
         {
           "openapi": "3.0.3",
           "info": {
@@ -42,28 +81,6 @@ enum OpenAPIDocument {
                   "200": { "description": "The relays.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RelayList" } } } },
                   "400": { "$ref": "#/components/responses/Error" },
                   "401": { "$ref": "#/components/responses/Error" }
-                }
-              }
-            },
-            "/v1/webhooks/agora": {
-              "post": {
-                "operationId": "agoraNotification",
-                "summary": "Agora Notification Center (NCS) events. Authenticated by Agora-Signature-V2 (HMAC-SHA256 of the raw body with agora.ncs_secret), not by a bearer token.",
-                "security": [],
-                "parameters": [
-                  { "name": "Agora-Signature-V2", "in": "header", "required": false, "schema": { "type": "string" } },
-                  { "name": "Agora-Signature", "in": "header", "required": false, "schema": { "type": "string" } }
-                ],
-                "requestBody": {
-                  "required": true,
-                  "content": { "application/json": { "schema": { "type": "object" } } }
-                },
-                "responses": {
-                  "200": { "description": "Handled (or a duplicate, stale or ignored event).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } },
-                  "400": { "description": "Signed but unreadable.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } },
-                  "401": { "description": "Missing or invalid signature; nothing was done.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } },
-                  "413": { "$ref": "#/components/responses/Error" },
-                  "503": { "description": "The gateway is starting.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookReply" } } } }
                 }
               }
             },
@@ -214,20 +231,20 @@ enum OpenAPIDocument {
                   "outputs": { "type": "array", "items": { "$ref": "#/components/schemas/Output" } },
                   "ingest": { "$ref": "#/components/schemas/Ingest" },
                   "upstream": { "$ref": "#/components/schemas/Upstream" },
-                  "viewers": { "type": "integer", "description": "The channel's audience on Agora (source agora), when counted." }
+                  "viewers": { "type": "integer", "description": "The channel's audience on the seller's platform, when the source's companion counts it." }
                 }
               },
               "Upstream": {
                 "type": "object",
                 "additionalProperties": false,
-                "description": "What publishes the source into the ingest (source agora: its Media Push converter).",
+                "description": "What the source's companion does for the relay outside the gateway, e.g. an upstream service publishing the source into the ingest (docs/api.md lists each source's).",
                 "required": ["kind", "state", "attempt"],
                 "properties": {
-                  "kind": { "type": "string", "enum": ["agora-media-push"] },
-                  "id": { "type": "string", "description": "The converter id, once it exists." },
-                  "state": { "type": "string", "description": "creating, connecting, running, failed or idle (destroyed by Agora after the seller left)." },
-                  "mode": { "type": "string", "enum": ["raw", "transcode"] },
-                  "attempt": { "type": "integer", "description": "Which converter creation this is (1 for the first)." },
+                  "kind": { "type": "string", "description": "What it manages, in its plugin's words." },
+                  "id": { "type": "string", "description": "Its resource at that service, once it exists." },
+                  "state": { "type": "string", "description": "The service's own word for the resource's state." },
+                  "mode": { "type": "string", "description": "How it works for this relay, when it has modes." },
+                  "attempt": { "type": "integer", "description": "Which creation of the resource this is (1 for the first)." },
                   "lastError": { "type": "string" }
                 }
               },

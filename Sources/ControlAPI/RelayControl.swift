@@ -42,14 +42,15 @@ public struct RelayView: Sendable {
     public var ingestURL: String?
     public var ingestSecureURL: String?
     public var ingest: IngestStatus?
-    /// What publishes its source (Agora Media Push): the converter, its state, the audience.
-    public var upstream: UpstreamStatus?
+    /// What its source's companion does for it (an upstream publishing the source): its
+    /// resource, its state, the audience.
+    public var upstream: CompanionStatus?
 
     public init(
         id: String, channel: String, route: String, sellerUID: String?, origin: Origin, state: RelayState,
         health: RelayHealth, startedAt: Date, stats: RelayStats?, restarts: Int, playbackURL: String?, streamKey: String?,
         ingestURL: String? = nil, ingestSecureURL: String? = nil, ingest: IngestStatus? = nil,
-        upstream: UpstreamStatus? = nil
+        upstream: CompanionStatus? = nil
     ) {
         self.upstream = upstream
         self.ingestSecureURL = ingestSecureURL

@@ -63,7 +63,7 @@ struct RelayResource: Encodable {
     var outputs: [Output]
     var ingest: Ingest?
     var upstream: Upstream?
-    /// The channel's audience on Agora, when it is counted.
+    /// The channel's audience on the seller's platform, when its companion counts it.
     var viewers: Int?
 
     init(_ view: RelayView, showStreamKey: Bool, now: Date = Date()) {
@@ -104,7 +104,7 @@ struct RelayResource: Encodable {
         viewers = view.upstream?.viewers
     }
 
-    private static func upstream(_ status: UpstreamStatus) -> Upstream {
+    private static func upstream(_ status: CompanionStatus) -> Upstream {
         Upstream(
             kind: status.kind, id: status.id, state: status.state, mode: status.mode, attempt: status.attempt,
             lastError: status.lastError)

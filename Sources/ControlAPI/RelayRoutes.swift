@@ -6,6 +6,8 @@ import RelayCore
 struct RelayRoutes {
     let control: any RelayControl
     let maxBody: Int
+    /// The served OpenAPI document (the webhook receivers' paths included).
+    let document: String
 
     func register(on router: Router<RelayAPIRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
@@ -15,7 +17,7 @@ struct RelayRoutes {
                 : APIError(.serviceUnavailable, code: "unavailable", "not ready").response()
         }
         router.get("/openapi.json") { _, _ in
-            JSONResponse.text(.ok, OpenAPIDocument.json, contentType: "application/json")
+            JSONResponse.text(.ok, document, contentType: "application/json")
         }
         router.get("/metrics") { _, _ in
             JSONResponse.text(.ok, await control.metricsText(), contentType: "text/plain; version=0.0.4; charset=utf-8")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelayConfig
+import RelayDaemon
 import RelayStore
 
 /// `relaygate migrate up|down|status`: the PostgreSQL schema. Exit 0, or 1 with

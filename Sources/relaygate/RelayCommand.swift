@@ -90,7 +90,7 @@ struct RelayCommand: ParsableCommand {
         switch pipeline.run() {
         case .finished, .stopped:
             return
-        case .failed:
+        case .failed, .sourceGone:
             throw ExitCode(1)
         }
     }

@@ -1,4 +1,5 @@
 import Agora
+import AgoraSource
 import ArgumentParser
 import Foundation
 import RelayConfig
@@ -48,7 +49,8 @@ struct TokenCommand: ParsableCommand {
         var agora: AgoraSettings?
         if let config {
             do {
-                agora = try ConfigLoader(registry: CompiledPlugins.registry).load(directory: config).settings.agora
+                let loaded = try ConfigLoader(registry: CompiledPlugins.registry).load(directory: config)
+                agora = loaded.settings.companions[AgoraCompanionPlugin.section].flatMap(AgoraSettings.init(json:))
             } catch {
                 printErrors(error)
                 throw ExitCode(2)

@@ -14,6 +14,8 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         do {
             let loaded = try ConfigLoader(registry: CompiledPlugins.registry).load(directory: config)
+            // Not errors: what the plugins want ops to know before it runs.
+            for note in loaded.notes { print("\(note.location.map { "\($0): " } ?? "")note: \(note.message)") }
             print(
                 "\(config): configuration ok: \(loaded.routes.count) route(s) (\(loaded.staticRoutes.count) static), "
                     + "\(loaded.profiles.count) profile(s), \(loaded.platforms.count) platform(s)")

@@ -1,20 +1,21 @@
 import ArgumentParser
-import Foundation
 import RelayRuntime
+import WorkerProtocol
 
-/// Internal: one relay's pipeline, started by `relaygate run` with a socket on fd 3.
+/// Internal: one relay's pipeline, started by `relaygate run` as `WorkerLaunch` says.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Internal: runs one relay for the supervisor.", shouldDisplay: false)
+        commandName: WorkerLaunch.subcommand, abstract: "Internal: runs one relay for the supervisor.", shouldDisplay: false)
 
-    @Option(help: "PID of the supervising process.")
-    var supervisorPid: Int32
-
-    @Option(help: "The relay this worker runs (a label for ps; the spec arrives on fd 3).")
-    var relay: String = ""
+    /// Read by `WorkerLaunch`, which also writes them: the layout lives in one place.
+    @Argument(parsing: .captureForPassthrough)
+    var arguments: [String] = []
 
     func run() throws {
-        let code = WorkerMain.run(registry: CompiledPlugins.registry, supervisorPID: supervisorPid) { level in
+        guard let launch = WorkerLaunch(arguments: arguments) else {
+            throw ValidationError("relaygate worker is started by relaygate run, not by hand")
+        }
+        let code = WorkerMain.run(launch, registry: CompiledPlugins.registry) { level in
             LogSetup.bootstrap(level: level, label: "relaygate.worker")
         }
         throw ExitCode(code)
