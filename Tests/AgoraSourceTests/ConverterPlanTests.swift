@@ -5,13 +5,13 @@ import RelayCore
 import Testing
 
 @Suite struct ConverterPlanTests {
-    static func relay(transcoder: PluginConfig, seller: String? = "4242") -> UpstreamRelay {
-        UpstreamRelay(
+    static func relay(transcoder: PluginConfig, seller: String? = "4242") -> CompanionRelay {
+        CompanionRelay(
             id: "sellers/seller_42",
             spec: RelaySpec(
                 route: "sellers", channel: "seller_42", source: PluginConfig(kind: .source, type: "agora", options: "{}"),
                 transcoder: transcoder, outputs: []),
-            sellerUID: seller, ingestURL: "rtmp://10.0.0.5:1935/agora/KEY")
+            stage: .source, sellerUID: seller, ingestURL: "rtmp://10.0.0.5:1935/agora/KEY")
     }
 
     static let passthrough = PluginConfig(kind: .transcoder, type: "passthrough", options: "{}")

@@ -4,11 +4,11 @@ import Logging
 /// Converters relaygate made (their names start with `ConverterName.prefix`) that no relay
 /// owns after a restart — the gateway died before deleting them, and their relay was not
 /// resumed — are deleted, so no push outlives its relay.
-extension AgoraService {
+extension AgoraCompanion {
     /// `keeping`: ids of relays (`route/channel`) that run now; their converters are adopted
     /// by their own lifecycles. Returns how many were deleted.
     @discardableResult
-    public func deleteOrphanConverters(keeping relays: Set<String>) async -> Int {
+    func deleteOrphanConverters(keeping relays: Set<String>) async -> Int {
         let owned = Set(relays.compactMap { id -> String? in
             guard let slash = id.firstIndex(of: "/") else { return nil }
             return ConverterName.make(route: String(id[..<slash]), channel: String(id[id.index(after: slash)...]))

@@ -6,9 +6,9 @@ import Synchronization
 /// Each agora relay's channel audience, read from Agora's channel user list every
 /// `viewersInterval`; the supervisor puts it in the relay's status and in
 /// stream_metrics.agora_viewers.
-extension AgoraService {
+extension AgoraCompanion {
     /// Runs until the task is cancelled; does nothing when `viewersInterval` is zero.
-    public func countViewersPeriodically() async {
+    func countViewersPeriodically() async {
         guard account.viewersInterval > .zero else { return }
         while !Task.isCancelled {
             try? await Task.sleep(for: account.viewersInterval)

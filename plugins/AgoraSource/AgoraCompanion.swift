@@ -1,15 +1,31 @@
 import Agora
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import Foundation
-public import Logging
+import Logging
 public import RelayCore
 import Synchronization
 
-/// The supervisor-side half of source `agora`: one per gateway. It is the `SourceUpstream`
-/// that gives each agora relay a Media Push converter publishing into the relay's ingest
-/// endpoint, the receiver of Agora's webhooks (NCS) that starts and stops those relays, and
-/// the counter of each channel's audience.
-public final class AgoraService: Sendable {
+/// The `agora:` section's companion: the supervisor-side half of source `agora`, one per
+/// gateway. It gives each agora relay a Media Push converter publishing into the relay's
+/// ingest endpoint (or, direct, straight to its platform) for the relay's life, receives
+/// Agora's webhooks (NCS) that start and stop those relays, and counts each channel's
+/// audience.
+public enum AgoraCompanionPlugin: CompanionPlugin {
+    public static let section = "agora"
+    public typealias Settings = AgoraSettings
+
+    public static func decodeSettings(_ reader: inout MappingReader) -> AgoraSettings? { AgoraSettings.decode(&reader) }
+
+    public static func makeCompanion(settings: AgoraSettings, context: CompanionContext) throws -> any RelayCompanion {
+        if settings.notificationSecret == nil {
+            context.logger.warning("agora.ncs_secret is not set: Agora webhooks will be refused (401)")
+        }
+        context.logger.info("agora: Media Push in region \(settings.region) via \(settings.apiURL)")
+        return AgoraCompanion(account: settings, http: HTTPClient(eventLoopGroupProvider: .singleton), context: context)
+    }
+}
+
+final class AgoraCompanion: RelayCompanion {
     struct Attached {
         var channel: String
         var sellerUID: UInt32
@@ -19,53 +35,33 @@ public final class AgoraService: Sendable {
 
     struct State {
         var attached: [String: Attached] = [:]
-        /// Deletions under way, awaited at shutdown so no converter outlives the gateway's relays.
-        var stopping: [UUID: Task<Void, Never>] = [:]
-        /// The same, by relay: a relay attached again (a reload changed it) waits for its
-        /// old converter to be gone, or its Create would adopt the old one.
-        var stoppingRelays: [String: UUID] = [:]
         /// Per channel: a seller left; the relay stops when this fires (unless they return).
         var lossTimers: [String: Task<Void, Never>] = [:]
         var sequencer = NotificationSequencer()
-        var director: (any RelayDirector)?
     }
 
-    public let account: AgoraSettings
+    let account: AgoraSettings
     let client: MediaPushClient
+    let http: HTTPClient
     let logger: Logger
+    /// Who starts and stops relays for webhook events; nil while the gateway starts.
+    let director: DirectorLink
     let state = Mutex(State())
 
-    public init(account: AgoraSettings, http: HTTPClient, logger: Logger) {
+    init(account: AgoraSettings, http: HTTPClient, context: CompanionContext) {
         self.account = account
+        self.http = http
         self.client = MediaPushClient(account: account, http: http)
-        self.logger = logger
-    }
-
-    /// Who starts and stops relays for webhook events (set once the supervisor exists).
-    public func connect(director: any RelayDirector) {
-        state.withLock { $0.director = director }
+        self.logger = context.logger
+        self.director = context.director
     }
 
     var restRetry: RESTRetry { RESTRetry(retries: account.restRetries, step: account.restBackoff) }
 
-    /// Waits (up to `timeout`) for converter deletions still under way.
-    public func shutdown(timeout: Duration) async {
-        state.withLock { state in state.lossTimers.values.forEach { $0.cancel() } }
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, !state.withLock({ $0.stopping.isEmpty }) {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-    }
-}
-
-extension AgoraService: SourceUpstream {
-    public func serves(_ spec: RelaySpec) -> Bool { spec.source.type == AgoraSourcePlugin.type }
-
-    public func publishesDirectly(_ spec: RelaySpec) -> Bool {
-        serves(spec) && (try? JSONDecoder().decode(AgoraSourceOptions.self, from: Data(spec.source.options.utf8)))?.direct == true
-    }
-
-    public func attach(_ relay: UpstreamRelay, events: any UpstreamEvents) {
+    /// Builds the relay's converter plan (a relay it cannot serve fails now, with why) and
+    /// starts its converter lifecycle; returns at once: creating the converter goes on in the
+    /// background and is reported through `events`.
+    func prepare(_ relay: CompanionRelay, events: any CompanionEvents) async throws -> StageGrant {
         let plan: ConverterPlan
         let options: AgoraSourceOptions
         do {
@@ -74,44 +70,45 @@ extension AgoraService: SourceUpstream {
         } catch {
             let reason = "agora media push: \(error)"
             logger.error("\(reason)", metadata: ["relay": "\(relay.id)"])
-            Task { await events.upstreamFailed(relayID: relay.id, reason: reason) }
-            return
+            throw RelayError(.configuration, reason)
         }
         var relayLogger = logger
         relayLogger[metadataKey: "relay"] = "\(relay.id)"
-        let cell = StatusCell(UpstreamStatus(kind: "agora-media-push", state: "creating", mode: plan.mode.rawValue))
+        let cell = StatusCell(CompanionStatus(kind: "agora-media-push", state: "creating", mode: plan.mode.rawValue))
         let channel = relay.spec.channel
         let lifecycle = ConverterLifecycle(
             relayID: relay.id, plan: plan, attempts: options.attempts, client: client, retry: restRetry,
             pollInterval: account.pollInterval, events: events, cell: cell, logger: relayLogger,
-            onSellerGone: { [weak self] in self?.sellerLost(channel: channel, uid: plan.sellerUID, why: "converter idle timeout") })
+            onSellerGone: { [weak self] in await self?.sellerLost(channel: channel, uid: plan.sellerUID, why: "converter idle timeout") })
         state.withLock { $0.attached[relay.id] = Attached(channel: channel, sellerUID: plan.sellerUID, lifecycle: lifecycle, cell: cell) }
         relayLogger.info("agora relay attached: creating its converter (\(plan.mode.rawValue))")
-        let previous = state.withLock { state in state.stoppingRelays[relay.id].flatMap { state.stopping[$0] } }
-        Task {
-            await previous?.value
-            await lifecycle.start()
-        }
+        await lifecycle.start()
+        return .none
     }
 
-    public func detach(relayID: String) {
-        let id = UUID()
-        state.withLock { state in
-            guard let attached = state.attached.removeValue(forKey: relayID) else { return }
-            // Runs after the insert below: the lock is held until this closure returns.
-            let task = Task {
-                await attached.lifecycle.stop()
-                self.state.withLock { state in
-                    state.stopping[id] = nil
-                    if state.stoppingRelays[relayID] == id { state.stoppingRelays[relayID] = nil }
-                }
-            }
-            state.stopping[id] = task
-            state.stoppingRelays[relayID] = id
-        }
+    /// The relay's life is over: its converter is deleted (retrying as Agora advises).
+    func cleanup(_ relay: CompanionRelay) async {
+        guard let attached = state.withLock({ $0.attached.removeValue(forKey: relay.id) }) else { return }
+        await attached.lifecycle.stop()
     }
 
-    public func status(relayID: String) -> UpstreamStatus? {
+    func status(relayID: String) -> CompanionStatus? {
         state.withLock { $0.attached[relayID]?.cell }?.status
+    }
+
+    /// After boot reconciliation: converters of relaygate's that no running relay owns are
+    /// deleted, then the audience of each agora relay's channel is counted periodically.
+    func run(relays: Set<String>) async {
+        await deleteOrphanConverters(keeping: relays)
+        await countViewersPeriodically()
+    }
+
+    func shutdown() async {
+        state.withLock { state in state.lossTimers.values.forEach { $0.cancel() } }
+        do {
+            try await http.shutdown()
+        } catch {
+            logger.debug("agora HTTP client shutdown: \(error)")
+        }
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 import RelayCore
 
-/// Reading `agora:` from relaygate.yaml.
+/// Reading `agora:` from relaygate.yaml (the agora companion's section).
 extension AgoraSettings {
-    static func decode(_ node: ConfigNode, diagnostics: Diagnostics) -> AgoraSettings? {
-        guard var reader = MappingReader(node, context: "\"agora\"", diagnostics: diagnostics) else { return nil }
+    static func decode(_ reader: inout MappingReader) -> AgoraSettings? {
+        let diagnostics = reader.diagnostics
         let errorsBefore = diagnostics.count
         let defaults = AgoraSettings(appID: "", customerID: "", customerSecret: "")
         let hex32 = ValueParser<String>.string.validated { text in
@@ -27,13 +27,19 @@ extension AgoraSettings {
             ?? defaults.viewersInterval
         let requestTimeout = reader.optional("request_timeout", .duration(in: .seconds(1)...(.seconds(120))))
             ?? defaults.requestTimeout
-        reader.finish()
         guard diagnostics.count == errorsBefore, let appID, let customerID, let customerSecret else { return nil }
         return AgoraSettings(
             appID: appID, appCertificate: appCertificate, customerID: customerID, customerSecret: customerSecret,
             notificationSecret: notificationSecret, region: region, apiURL: apiURL, restRetries: restRetries,
             restBackoff: restBackoff, pollInterval: pollInterval, viewersInterval: viewersInterval,
             requestTimeout: requestTimeout)
+    }
+
+    /// The settings as the config keeps them (canonical JSON, see `GlobalSettings.companions`);
+    /// nil when `json` is not that.
+    public init?(json: String) {
+        guard let settings = try? JSONDecoder().decode(AgoraSettings.self, from: Data(json.utf8)) else { return nil }
+        self = settings
     }
 
     /// Agora serves HTTPS only; plain HTTP is for something on this machine standing in for it.

@@ -1,7 +1,8 @@
+public import RelayCore
+
 /// `agora:` in relaygate.yaml: the Agora project relaygate drives for routes whose source is
 /// `agora`. Needed when such a route exists; every secret comes from `${VAR}`s in practice.
-/// Here (not in the config target) because the agora plugin runs on it too.
-public struct AgoraSettings: Sendable, Equatable {
+public struct AgoraSettings: PluginOptions {
     /// The project's App ID (32 hex characters).
     public var appID: String
     /// For `relaygate token`; nil: tokens cannot be made from the config.

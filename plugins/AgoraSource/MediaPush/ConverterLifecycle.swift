@@ -21,7 +21,7 @@ actor ConverterLifecycle {
     private let client: MediaPushClient
     private let retry: RESTRetry
     private let pollInterval: Duration
-    private let events: any UpstreamEvents
+    private let events: any CompanionEvents
     private let cell: StatusCell
     private let logger: Logger
     /// Told when Agora destroyed the converter because the seller left (the service decides
@@ -42,7 +42,7 @@ actor ConverterLifecycle {
 
     init(
         relayID: String, plan: ConverterPlan, attempts: Int, client: MediaPushClient, retry: RESTRetry,
-        pollInterval: Duration, events: any UpstreamEvents, cell: StatusCell, logger: Logger,
+        pollInterval: Duration, events: any CompanionEvents, cell: StatusCell, logger: Logger,
         onSellerGone: @escaping @Sendable () async -> Void
     ) {
         self.relayID = relayID
@@ -229,7 +229,7 @@ actor ConverterLifecycle {
                 } else if error.statusCode != 429 {
                     unavailable += 1
                     if unavailable >= 3 {
-                        if await events.upstreamIsPublishing(relayID: relayID) == false {
+                        if await events.isPublishing() == false {
                             return .failed("agora REST failed three times in a row (\(error)) and no push arrives")
                         }
                         if unavailable == 3 {
@@ -300,8 +300,7 @@ actor ConverterLifecycle {
             case "running": .active
             default: hasRun ? .reconnecting : .starting
             }
-        await events.upstreamState(
-            relayID: relayID, state: relayState, reason: relayState == .active ? nil : "agora converter \(state)")
+        await events.state(relayState, reason: relayState == .active ? nil : "agora converter \(state)")
     }
 
     private func giveUp(_ reason: String) async {
@@ -310,11 +309,11 @@ actor ConverterLifecycle {
             $0.lastError = reason
         }
         logger.error("\(reason); the relay fails")
-        await events.upstreamFailed(relayID: relayID, reason: reason)
+        await events.fail(reason)
     }
 
     private func note(_ reason: String, detail: String?) async {
-        await events.upstreamNote(relayID: relayID, reason: reason, detail: detail)
+        await events.note(reason, detail: detail)
     }
 
     static func seconds(_ duration: Duration) -> String {

@@ -36,7 +36,7 @@ public struct ConverterPlan: Sendable, Equatable {
     }
 
     public init(
-        relay: UpstreamRelay, options: AgoraSourceOptions
+        relay: CompanionRelay, options: AgoraSourceOptions
     ) throws(Problem) {
         let uid: UInt32
         switch options.seller {

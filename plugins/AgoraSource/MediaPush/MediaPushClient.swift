@@ -4,7 +4,7 @@ import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
-public import RelayCore
+import RelayCore
 
 /// Agora's Media Push and channel-management REST APIs over HTTPS: HTTP Basic with the
 /// customer ID and secret, a fresh `X-Request-ID` on every call (logged with the relay, so

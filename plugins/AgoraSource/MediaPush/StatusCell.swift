@@ -4,13 +4,13 @@ import Synchronization
 /// One relay's upstream status, written by its converter lifecycle and read without waiting
 /// by the supervisor (its snapshots are synchronous).
 final class StatusCell: Sendable {
-    private let value: Mutex<UpstreamStatus>
+    private let value: Mutex<CompanionStatus>
 
-    init(_ status: UpstreamStatus) { value = Mutex(status) }
+    init(_ status: CompanionStatus) { value = Mutex(status) }
 
-    var status: UpstreamStatus { value.withLock { $0 } }
+    var status: CompanionStatus { value.withLock { $0 } }
 
-    func update(_ change: (inout UpstreamStatus) -> Void) {
+    func update(_ change: (inout CompanionStatus) -> Void) {
         value.withLock { change(&$0) }
     }
 }

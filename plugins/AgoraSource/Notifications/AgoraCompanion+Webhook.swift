@@ -2,15 +2,21 @@ import Agora
 import Logging
 import Synchronization
 import Foundation
-public import RelayCore
+import RelayCore
 
 /// Agora's Notification Center (NCS) webhooks at `POST /v1/webhooks/agora`. The signature
 /// is checked over the raw bytes before anything is parsed; duplicates (by noticeId) and
 /// events older than the user's last (by clientSeq) are answered 200 and dropped, so NCS
 /// stops resending them. Work is quick (a relay start is queued, not awaited to the end):
 /// Agora wants its 200 within 10 s.
-extension AgoraService: WebhookReceiver {
+extension AgoraCompanion: WebhookReceiver {
     public var name: String { "agora" }
+
+    public var documentation: WebhookDocumentation {
+        WebhookDocumentation(
+            summary: "Agora Notification Center (NCS) events: Agora-Signature-V2 is HMAC-SHA256 of the raw body with agora.ncs_secret.",
+            signatureHeaders: ["Agora-Signature-V2", "Agora-Signature"])
+    }
 
     public func receive(_ request: WebhookRequest) async -> WebhookReply {
         guard let secret = account.notificationSecret else {
@@ -37,7 +43,7 @@ extension AgoraService: WebhookReceiver {
             return WebhookReply(status: 400, body: ["error": "unreadable notification: \(Self.describe(error))"])
         }
         // Before the sequencer remembers it: NCS resends what is not answered 200.
-        guard let director = state.withLock({ $0.director }) else {
+        guard let director = director.current else {
             return WebhookReply(status: 503, body: ["error": "the gateway is starting"])
         }
         let admission = state.withLock { $0.sequencer.admit(notification) }
@@ -66,7 +72,7 @@ extension AgoraService: WebhookReceiver {
         case .broadcasterLeave, .roleToAudience:
             let ours = state.withLock { state in state.attached.values.contains { $0.channel == event.channelName && $0.sellerUID == uid } }
             guard ours else { return .ok("ignored") }
-            sellerLost(channel: event.channelName, uid: uid, why: "broadcaster left (event \(event.kind.eventType))")
+            await sellerLost(channel: event.channelName, uid: uid, why: "broadcaster left (event \(event.kind.eventType))")
             return .ok("source lost")
         default:
             return .ok("ignored")
@@ -101,9 +107,9 @@ extension AgoraService: WebhookReceiver {
 
     /// The seller's stream is gone (they left, turned audience, or Agora timed the converter
     /// out): the relay's reconnect window runs; if they are not back by its end, the relay stops.
-    func sellerLost(channel: String, uid: UInt32, why: String) {
-        guard let director = state.withLock({ $0.director }) else { return }
-        let window = director.reconnectWindow(channel: channel, sourceType: AgoraSourcePlugin.type) ?? .zero
+    func sellerLost(channel: String, uid: UInt32, why: String) async {
+        guard let director = director.current else { return }
+        let window = await director.reconnectWindow(channel: channel, sourceType: AgoraSourcePlugin.type) ?? .zero
         logger.info("agora seller \(uid) of \(channel) lost (\(why)); the relay stops unless they return within \(window)")
         let timer = Task {
             try? await Task.sleep(for: window)
