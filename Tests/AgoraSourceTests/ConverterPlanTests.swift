@@ -53,8 +53,19 @@ import Testing
             kind: .transcoder, type: "h264",
             options: #"{"audio":{"bitrate":320000,"channels":6,"sampleRate":96000},"video":{"bitrate":20000000,"fps":60,"gopMs":1000,"height":2160,"width":3840}}"#)
         let profile = ConverterPlan.profile(of: big)
-        #expect(profile.width == 1920 && profile.height == 1920 && profile.fps == 30 && profile.videoKbps == 10000)
+        // 4K is scaled into Media Push's 1920×1080 with its 16:9 kept, not clamped per side.
+        #expect(profile.width == 1920 && profile.height == 1080 && profile.fps == 30 && profile.videoKbps == 10000)
         #expect(profile.gop == 30 && profile.audioKbps == 128 && profile.sampleRate == 48000 && profile.channels == 2)
+    }
+
+    @Test func aTranscodingConverterAsksForTheFittedCanvas() throws {
+        let uhd = PluginConfig(
+            kind: .transcoder, type: "h264", options: #"{"video":{"bitrate":8000000,"fps":30,"height":2160,"width":4096}}"#)
+        let plan = try ConverterPlan(relay: Self.relay(transcoder: uhd), options: AgoraSourceOptions())
+        let video = try #require(plan.request.converter.transcodeOptions?.videoOptions)
+        #expect(video.canvas.width == 1920 && video.canvas.height == 1012, "\(video.canvas)")
+        // The seller's view fills the canvas it is given.
+        #expect(video.layout.first?.region.width == 1920 && video.layout.first?.region.height == 1012)
     }
 
     @Test func aSellerMustBeAnAgoraUID() {

@@ -21,12 +21,16 @@ struct AgoraHarness {
     let ingestPort: Int
     let routes: String
     let settings: String
+    /// What the gateway sends as `agora.customer_secret` (the fake's own unless a test wants
+    /// Agora to refuse it).
+    let customerSecret: String
 
     /// `source` is more keys of the agora source; `agoraSettings` more keys of `agora:`.
     init(
         database: Bool = true, source: String = "idle_timeout: 10s", agoraSettings: String = "",
-        reconnectWindow: String = "4s"
+        reconnectWindow: String = "4s", customerSecret: String = FakeAgora.Credentials.test.customerSecret
     ) async throws {
+        self.customerSecret = customerSecret
         agora = try await FakeAgora.start(webhookURL: nil)
         nginx = try await Nginx()
         postgres = database ? try await Postgres.migrated() : nil
@@ -69,7 +73,7 @@ struct AgoraHarness {
                 reconnect_window: \(reconnectWindow)
 
             """
-        gateway = try Self.gateway(nginx: nginx, routes: routes, settings: settings)
+        gateway = try Self.gateway(nginx: nginx, routes: routes, settings: settings, customerSecret: customerSecret)
         api = HTTPClient(baseURL: "http://127.0.0.1:\(apiPort)")
         agora.setWebhookURL("http://127.0.0.1:\(apiPort)/v1/webhooks/agora")
         let port = apiPort
@@ -80,18 +84,23 @@ struct AgoraHarness {
         guard listening else { throw TestFailure("gateway not ready; log:\n\(gateway.log)") }
     }
 
-    static func gateway(nginx: Nginx, routes: String, settings: String) throws -> Gateway {
+    static func gateway(
+        nginx: Nginx, routes: String, settings: String,
+        customerSecret: String = FakeAgora.Credentials.test.customerSecret
+    ) throws -> Gateway {
         let credentials = FakeAgora.Credentials.test
         return try Gateway(
             nginx: nginx, routes: routes, settings: settings,
             environment: [
                 "RELAYGATE_ADMIN_TOKEN": adminToken, "AGORA_CUSTOMER_ID": credentials.customerID,
-                "AGORA_CUSTOMER_SECRET": credentials.customerSecret, "AGORA_NCS_SECRET": credentials.ncsSecret,
+                "AGORA_CUSTOMER_SECRET": customerSecret, "AGORA_NCS_SECRET": credentials.ncsSecret,
             ])
     }
 
     /// Another gateway on the same config (after this one was killed).
-    func startAnotherGateway() throws -> Gateway { try Self.gateway(nginx: nginx, routes: routes, settings: settings) }
+    func startAnotherGateway() throws -> Gateway {
+        try Self.gateway(nginx: nginx, routes: routes, settings: settings, customerSecret: customerSecret)
+    }
 
     /// Stops what must not outlive the test at once (a `defer` cannot wait); PostgreSQL and
     /// the fake's ffmpeg children go when the harness is released.
@@ -137,6 +146,20 @@ struct AgoraHarness {
         let text = try postgres.psql(
             "SELECT coalesce(reason, '') FROM relay_events WHERE channel_id = \(id) AND event = '\(kind)' ORDER BY id")
         return text.split(separator: "\n").map(String.init)
+    }
+
+    /// True once nginx has written `count` more HLS segments of `channel` than it had at the
+    /// call (the stream keeps coming); false if the generous deadline passes first.
+    func hlsKeepsComing(_ channel: String, count: Int = 2) async -> Bool {
+        let before = nginx.segments(channel).count
+        return await eventually(timeout: .seconds(30), every: .milliseconds(500)) {
+            nginx.segments(channel).count >= before + count
+        }
+    }
+
+    /// What the relay's ingest endpoint says: `waiting` or `publishing` (nil without a relay).
+    func ingestState(_ channel: String) async -> String? {
+        ((try? await relay(channel))??["ingest"] as? [String: Any])?["state"] as? String
     }
 
     /// HLS that plays: recent finished segments hold H.264 and AAC.

@@ -39,7 +39,8 @@ import Synchronization
 /// and profile; H.265 is sent as H.264 main, which this ffmpeg's FLV can carry) to `rtmpUrl`.
 /// `connecting` → `running` once ffmpeg has run a second and reports progress; back to
 /// `connecting` if it dies (restarted after 1 s) or the source leaves; `failed` only by
-/// `failConverter`. `idleTimeout` s without a source user destroys it (`Idle Timeout`).
+/// `failConverter`. `idleTimeout` s without a source user destroys it (`Idle Timeout`);
+/// `destroyConverter` destroys it as Agora's own failure does (`Internal Error`).
 ///
 /// NCS (§2): 5/1 on create, 5/2 on update, 5/3 on each state change, 5/4 on destroy (`lts` in
 /// ms, as the prose says), RTC 101/103/104/102 from `sellerJoins`/`sellerLeaves`; signed with
@@ -148,6 +149,13 @@ public final class FakeAgora: Sendable {
             return state.converters[id].map(ConverterEvents.stateChanged)
         }
         if let event { post(event) }
+    }
+
+    /// Agora destroys the converter itself (`destroyReason` "Internal Error", or another of
+    /// reference §2.5's reasons): its ffmpeg stops, NCS 5/4 is sent.
+    public func destroyConverter(id: String, reason: String = "Internal Error") {
+        precondition(["Delete Request", "Idle Timeout", "Internal Error"].contains(reason), "not an Agora destroyReason")
+        if let event = state.withLock({ $0.destroy(id, reason: reason) }) { post(event) }
     }
 
     // MARK: NCS

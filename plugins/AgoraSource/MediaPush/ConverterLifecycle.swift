@@ -12,13 +12,15 @@ actor ConverterLifecycle {
         case failed(String)
         /// Agora destroyed it because the seller stayed away (`Idle Timeout`).
         case sellerGone
+        /// Agora refused the REST credentials (401): nothing but new settings helps.
+        case refused(String)
         case cancelled
     }
 
     let relayID: String
     let plan: ConverterPlan
     let attempts: Int
-    private let client: MediaPushClient
+    private let client: any MediaPushCalls
     private let retry: RESTRetry
     private let pollInterval: Duration
     private let events: any CompanionEvents
@@ -39,9 +41,11 @@ actor ConverterLifecycle {
     /// The converter has pushed (been `running`) at least once: a direct relay whose push
     /// stops after that is reconnecting, not starting.
     private var hasRun = false
+    /// Agora answered 401: later calls (the list behind a lost Create) would be refused too.
+    private var credentialsRefused = false
 
     init(
-        relayID: String, plan: ConverterPlan, attempts: Int, client: MediaPushClient, retry: RESTRetry,
+        relayID: String, plan: ConverterPlan, attempts: Int, client: any MediaPushCalls, retry: RESTRetry,
         pollInterval: Duration, events: any CompanionEvents, cell: StatusCell, logger: Logger,
         onSellerGone: @escaping @Sendable () async -> Void
     ) {
@@ -69,7 +73,7 @@ actor ConverterLifecycle {
         wake()
         await task?.value
         var known = converterID
-        if known == nil, createSent { known = await findByName() }
+        if known == nil, createSent, !credentialsRefused { known = await findByName() }
         guard let id = known else { return }
         converterID = nil
         do {
@@ -110,6 +114,12 @@ actor ConverterLifecycle {
                 if Task.isCancelled { return }
                 let why = "converter could not be created: \(error)"
                 cell.update { $0.lastError = why }
+                if error.refusesCredentials {
+                    // Every further try would be refused alike: fail now, saying what to fix.
+                    credentialsRefused = true
+                    await giveUp("agora media push: \(why)")
+                    return
+                }
                 guard attempt < attempts else {
                     await giveUp("agora media push: \(why) (attempt \(attempt) of \(attempts))")
                     return
@@ -125,6 +135,10 @@ actor ConverterLifecycle {
             if cell.status.state == "creating" { await setState("connecting") }
             switch await watch(id) {
             case .cancelled:
+                return
+            case .refused(let why):
+                credentialsRefused = true
+                await giveUp("agora media push: \(why)")
                 return
             case .sellerGone:
                 converterID = nil
@@ -220,6 +234,7 @@ actor ConverterLifecycle {
                 if let state = info.state { await setState(state) }
                 if info.state == "failed" { return .failed("Agora reported the converter failed") }
             } catch {
+                if error.refusesCredentials { return .refused("converter \(id) could not be read: \(error)") }
                 // Agora: three 404s in a row mean the task is gone. Three 5xx (or no answer)
                 // in a row mean it failed too — unless its push is still arriving: then only
                 // the API is unwell, and a healthy stream is left alone.

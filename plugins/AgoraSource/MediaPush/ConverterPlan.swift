@@ -113,7 +113,8 @@ public struct ConverterPlan: Sendable, Equatable {
     }
 
     /// The route's profile (an `h264` or `auto` transcoder's options), held to the ranges
-    /// Media Push accepts: canvas 66…1920, ≤ 30 fps, 1…10000 kbps video, 32…128 kbps audio.
+    /// Media Push accepts: the canvas fitted by `MediaPushCanvas`, ≤ 30 fps, 1…10000 kbps
+    /// video, 32…128 kbps audio.
     static func profile(of transcoder: PluginConfig) -> Profile {
         let fallback = passthroughCanvas
         let options = (try? JSONSerialization.jsonObject(with: Data(transcoder.options.utf8))) as? [String: Any]
@@ -123,9 +124,11 @@ public struct ConverterPlan: Sendable, Equatable {
         let fps = min(30, max(1, int(video, "fps") ?? fallback.fps))
         let gopMs = int(video, "gopMs") ?? 2000
         let sampleRate = int(audio, "sampleRate") ?? 48000
+        let canvas = MediaPushCanvas.fit(
+            width: int(video, "width") ?? fallback.width, height: int(video, "height") ?? fallback.height)
         return Profile(
-            width: min(1920, max(66, int(video, "width") ?? fallback.width)),
-            height: min(1920, max(66, int(video, "height") ?? fallback.height)),
+            width: canvas.width,
+            height: canvas.height,
             fps: fps,
             videoKbps: min(10000, max(1, (int(video, "bitrate").map { $0 / 1000 }) ?? fallback.kbps)),
             gop: max(1, gopMs * fps / 1000),

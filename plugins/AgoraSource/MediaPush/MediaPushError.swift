@@ -21,8 +21,17 @@ public enum MediaPushError: Error, Sendable, Equatable, CustomStringConvertible 
         if case .status(let code, _) = self { code } else { nil }
     }
 
+    /// 401: Agora refused the customer ID and secret. No retry or new converter helps; only
+    /// fixing the settings does.
+    public var refusesCredentials: Bool { statusCode == 401 }
+
+    /// What to fix, naming the settings (never their values): said wherever a 401 is reported.
+    public static let credentialsHint =
+        "Agora refused the REST credentials: check agora.customer_id and agora.customer_secret"
+
     public var description: String {
         switch self {
+        case .status(401, let message): "HTTP 401" + (message.map { ": \($0)" } ?? "") + " (\(Self.credentialsHint))"
         case .status(let code, let message): "HTTP \(code)" + (message.map { ": \($0)" } ?? "")
         case .transport(let why): "no answer: \(why)"
         case .malformed(let why): "unreadable answer: \(why)"
