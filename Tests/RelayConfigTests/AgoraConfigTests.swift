@@ -82,4 +82,23 @@ import Testing
         #expect(errors.contains { $0.contains("\"seller\" must be \"broadcaster\" or a uid") }, "\(errors)")
         #expect(!errors.joined().contains("csecret-value"), "a secret reached an error: \(errors)")
     }
+
+    @Test func validateNotesAProfileMediaPushCarriesSmaller() throws {
+        let routes = """
+            profiles:
+              uhd: { type: h264, video: { width: 3840, height: 2160, fps: 30, bitrate: 8000k } }
+            platforms:
+              local: { type: rtmp, url: "rtmp://127.0.0.1/live/{channel}" }
+            routes:
+              sellers: { match: "seller_{channelId}", source: { type: agora }, profile: uhd, outputs: [local] }
+              raw: { match: "raw_{channelId}", source: { type: agora, push: raw }, profile: uhd, outputs: [local] }
+              fits: { match: "fit_{channelId}", source: { type: agora }, profile: 720p, outputs: [local] }
+
+            """
+        let config = try Self.load(Self.agora, routes)
+        #expect(config.notes.map(\.message) == [
+            "route \"sellers\": profile is 3840x2160; Agora Media Push transcodes at most 1920x1080, so its converter's canvas is 1920x1080"
+        ])
+        #expect(config.notes.first?.location?.line == 6)
+    }
 }

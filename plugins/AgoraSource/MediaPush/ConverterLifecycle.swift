@@ -217,13 +217,14 @@ actor ConverterLifecycle {
             if Task.isCancelled { return .cancelled }
             for signal in drain() {
                 switch signal {
-                case .state(let state):
+                case .state(id, let state):
                     await setState(state)
                     if state == "failed" { return .failed("Agora reported the converter failed") }
-                case .destroyed(let reason):
+                case .destroyed(id, let reason):
                     if reason == "Idle Timeout" { return .sellerGone }
                     return .failed("Agora destroyed the converter (\(reason))")
-                case .sellerBack:
+                case .state, .destroyed, .sellerBack:
+                    // Another converter's news (one this lifecycle replaced), or nothing to do here.
                     break
                 }
             }

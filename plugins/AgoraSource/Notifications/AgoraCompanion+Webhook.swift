@@ -134,9 +134,11 @@ extension AgoraCompanion: WebhookReceiver {
         guard let lifecycle else { return .ok("ignored") }
         switch event.kind {
         case .stateChanged:
-            if let converterState = event.state { Task { await lifecycle.signal(.state(converterState)) } }
+            if let converterState = event.state {
+                Task { await lifecycle.signal(.state(id: event.converterID, converterState)) }
+            }
         case .destroyed:
-            Task { await lifecycle.signal(.destroyed(reason: event.destroyReason ?? "unknown")) }
+            Task { await lifecycle.signal(.destroyed(id: event.converterID, reason: event.destroyReason ?? "unknown")) }
         default:
             break
         }
