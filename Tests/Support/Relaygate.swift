@@ -14,6 +14,9 @@ public enum RelaygateBinary {
         if let path = ProcessInfo.processInfo.environment["RELAYGATE_BIN"], !path.isEmpty { return path }
         return "\(repositoryRoot)/.build/debug/relaygate"
     }
+
+    /// `relaygate-probe` (Tests/CompanionProbe): relaygate's daemon with test plugins compiled in.
+    public static var probePath: String { "\(repositoryRoot)/.build/debug/relaygate-probe" }
 }
 
 /// Processes whose command line contains `needle`, read from /proc.
