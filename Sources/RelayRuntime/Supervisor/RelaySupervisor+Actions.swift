@@ -31,7 +31,8 @@ extension RelaySupervisor {
                 relays[key]?.restarts += 1
                 SupervisorMetrics.relayRestarted()
                 journal.restarting(relays[key]!.spec, attempt: attempt, delay: delay, why: why)
-                logger.info("relay restarting", metadata: meta(key, ["restart": "\(attempt)", "after": "\(delay)"]))
+                let seconds = String(format: "%.1f s", Double(delay.milliseconds) / 1000)
+                logger.info("relay restarting", metadata: meta(key, ["restart": "\(attempt)", "after": "\(seconds)"]))
             case .runEnded(let ending): runEnded(key, ending)
             case .gaveUp(let reason):
                 // Built first: an optional-chained assignment holds the table while its right side runs.
