@@ -191,7 +191,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "WorkerProtocolTests", dependencies: ["WorkerProtocol", "RelayCore"], swiftSettings: swiftSettings),
+        // The protocol's formats, and between real processes: stand-in workers against the
+        // worker executor, the real worker against a test playing the supervisor.
+        .testTarget(
+            name: "WorkerProtocolTests", dependencies: ["WorkerProtocol", "RelayCore", "RelayRuntime", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         // Each relay's lifecycle and the supervisor carrying it out, on a manual clock with a
         // fake executor and companion: no process, no sleep.
         .testTarget(
