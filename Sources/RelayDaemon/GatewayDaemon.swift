@@ -33,6 +33,8 @@ public struct GatewayDaemon {
     /// Runs until SIGTERM or SIGINT; throws when the gateway cannot start or a listener
     /// fails (the gateway then stops its relays before the error reaches the caller).
     public func run() async throws {
+        // First: until it is trapped, a SIGHUP (a reload) would end the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let registry = loader.registry
         let prometheus = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
@@ -60,7 +62,7 @@ public struct GatewayDaemon {
             needsIngest: { next in
                 // A first route pushed to: publishers need the listener now.
                 if next.needsIngest(registry), !ingest.isListening { try? await ingestService.listen() }
-            }, logger: logger)
+            }, hangups: hangups, logger: logger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let api = try makeAPI(control: manager, webhooks: companions.values.compactMap { $0 as? any WebhookReceiver }) {

@@ -6,7 +6,7 @@ public import RelayCore
 import RelayRuntime
 public import RelayStore
 public import ServiceLifecycle
-import UnixSignals
+public import UnixSignals
 
 /// The relay manager as a service of the gateway's `ServiceGroup`: boots the relays, keeps
 /// the periodic work going (stats lines, metrics records, companions' own work), reloads on
@@ -22,13 +22,16 @@ public struct ManagerService<C: Clock>: Service where C.Duration == Duration {
     let loadConfig: @Sendable () throws(ConfigErrors) -> GatewayConfig
     /// Called before a reload is applied whose config needs the ingest listener.
     let needsIngest: @Sendable (GatewayConfig) async -> Void
+    /// SIGHUP, trapped by the caller as early as it can: untrapped, it would end the process.
+    let hangups: UnixSignalsSequence
     let logger: Logger
 
     public init(
         manager: RelayManager<C>, companions: [String: any RelayCompanion], previous: PreviousRelays?,
         loadConfig: @escaping @Sendable () throws(ConfigErrors) -> GatewayConfig,
-        needsIngest: @escaping @Sendable (GatewayConfig) async -> Void, logger: Logger
+        needsIngest: @escaping @Sendable (GatewayConfig) async -> Void, hangups: UnixSignalsSequence, logger: Logger
     ) {
+        self.hangups = hangups
         self.manager = manager
         self.companions = companions
         self.previous = previous
@@ -38,7 +41,6 @@ public struct ManagerService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         await manager.boot(previous: previous)
         let supervisor = manager.supervisor
         let metricsInterval = await manager.config.settings.database?.metricsInterval
