@@ -39,8 +39,14 @@ final class FakeExecutor: RelayExecutor {
     let launches = Arrivals<FakeRun>()
     /// Launches that throw instead of starting a run.
     let failing = Atomic<Int>(0)
+    /// While set, each launch waits to be let through (`pending` says one is waiting).
+    let holding = Atomic<Bool>(false)
+    let pending = Arrivals<CheckedContinuation<Void, Never>>()
 
     func launch(_ request: RunRequest, deliver: @escaping @Sendable (RunEvent) async -> Void) async throws -> any RelayRun {
+        if holding.load(ordering: .relaxed) {
+            await withCheckedContinuation { pending.append($0) }
+        }
         if failing.load(ordering: .relaxed) > 0 {
             failing.subtract(1, ordering: .relaxed)
             throw RelayError(.internal, "no such binary")

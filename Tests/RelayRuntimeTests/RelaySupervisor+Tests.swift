@@ -220,4 +220,21 @@ struct RelaySupervisorTests {
         }
         #expect(executor.launches.all.count == 1)
     }
+
+    @Test func aStopThatArrivesWhileTheRunStartsStillReachesIt() async throws {
+        executor.holding.store(true, ordering: .relaxed)
+        let starting = Task { try await supervisor.start(spec("shop", "c1"), origin: .config) }
+        let waiting = await executor.pending.item(1)
+        await supervisor.stop(RelayKey(route: "shop", channel: "c1"), reason: "removed from config")
+        // Its stop deadline passes while it is still starting: no run to kill yet.
+        clock.advance(by: .seconds(10))
+        waiting.resume()
+        _ = try await starting.value
+        let run = await executor.launch(1)
+        #expect(await run.orders.item(1) == "stop")
+        #expect(await run.orders.item(2) == "kill")
+        await run.exit(nil, "killed by signal 9")
+        #expect(await supervisor.relay(channel: "c1") == nil)
+        #expect(recorder.events("c1").last == .stopped(reason: "removed from config"))
+    }
 }

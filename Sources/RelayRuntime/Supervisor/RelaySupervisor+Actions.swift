@@ -84,8 +84,12 @@ extension RelaySupervisor {
         relays[key]?.run = (generation, run)
         SupervisorMetrics.workerStarted()
         logger.info("relay worker started", metadata: meta(key, ["pid": "\(run.pid.map(String.init) ?? "-")"]))
-        // A stop that arrived while it started must still reach it.
-        if case .stopping = current.lifecycle.state { run.stop() }
+        // A stop that arrived while it started must still reach it, and a kill whose
+        // deadline passed meanwhile (its timer found no run to kill) too.
+        if case .stopping = current.lifecycle.state {
+            run.stop()
+            if current.timers[.kill] == nil { run.kill() }
+        }
     }
 
     private func schedule(_ timer: LifecycleTimer, at deadline: C.Instant, for key: RelayKey) {
