@@ -41,14 +41,7 @@ import Testing
 
     @Test func aLateEventOfTheReplacedConverterLeavesTheNewOneAlone() async throws {
         let client = NumberingClient()
-        let plan = try ConverterPlan(
-            relay: ConverterPlanTests.relay(transcoder: ConverterPlanTests.passthrough), options: AgoraSourceOptions())
-        let events = RecordedEvents()
-        let cell = StatusCell(CompanionStatus(kind: "agora-media-push", state: "creating", mode: "raw"))
-        let lifecycle = ConverterLifecycle(
-            relayID: "sellers/seller_42", plan: plan, attempts: 3, client: client,
-            retry: RESTRetry(retries: 0, step: .milliseconds(10)), pollInterval: .milliseconds(20), events: events,
-            cell: cell, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, onSellerGone: {})
+        let (lifecycle, _, cell) = try CredentialRefusalTests.lifecycle(client, retries: 0, pollInterval: .milliseconds(20))
         await lifecycle.start()
         try await until { cell.status.id == "c1" }
         await lifecycle.signal(.state(id: "c1", "failed"))

@@ -44,14 +44,17 @@ import Testing
         #expect(client.calls == ["create", "get", "delete"], "\(client.calls)")
     }
 
-    static func lifecycle(_ client: ScriptedClient) throws -> (ConverterLifecycle, RecordedEvents, StatusCell) {
+    /// One relay's converter lifecycle against `client`, quick to retry and to read back.
+    static func lifecycle(
+        _ client: any MediaPushCalls, retries: Int = 2, pollInterval: Duration = .milliseconds(10)
+    ) throws -> (ConverterLifecycle, RecordedEvents, StatusCell) {
         let plan = try ConverterPlan(
             relay: ConverterPlanTests.relay(transcoder: ConverterPlanTests.passthrough), options: AgoraSourceOptions())
         let events = RecordedEvents()
         let cell = StatusCell(CompanionStatus(kind: "agora-media-push", state: "creating", mode: "raw"))
         let lifecycle = ConverterLifecycle(
             relayID: "sellers/seller_42", plan: plan, attempts: 3, client: client,
-            retry: RESTRetry(retries: 2, step: .milliseconds(10)), pollInterval: .milliseconds(10), events: events,
+            retry: RESTRetry(retries: retries, step: .milliseconds(10)), pollInterval: pollInterval, events: events,
             cell: cell, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, onSellerGone: {})
         return (lifecycle, events, cell)
     }
