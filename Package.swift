@@ -183,6 +183,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "RelayCore",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -190,7 +191,7 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "TestSupport"], swiftSettings: swiftSettings),
         // The protocol's formats, and between real processes: stand-in workers against the
         // worker executor, the real worker against a test playing the supervisor.
         .testTarget(

@@ -17,6 +17,8 @@ package final class RTMPSource: MediaSource {
     private let publishTimeout: Duration
     private let feed: any IngestFeed
     private let stop: StopSignal
+    /// Times the publish timeout and the probe (the feed times its own waits).
+    private let clock: any BlockingClock
     private let logger: Logger
     private let memory = FeedMemory.shared
     private var assembler: PacketAssembler?
@@ -27,10 +29,14 @@ package final class RTMPSource: MediaSource {
 
     package let displayName: String
 
-    package init(publishTimeout: Duration = .zero, ingest: IngestAssignment, context: StageContext) {
+    package init(
+        publishTimeout: Duration = .zero, ingest: IngestAssignment, context: StageContext,
+        clock: any BlockingClock = SystemClock()
+    ) {
         self.publishTimeout = publishTimeout
         feed = ingest.feed
         stop = context.stop
+        self.clock = clock
         logger = context.logger
         displayName = Redaction.url(ingest.url)
     }
@@ -45,7 +51,7 @@ package final class RTMPSource: MediaSource {
         // instance opened after a publisher left waits as long as the reconnect window lets it.
         let timeout = publishTimeout
         let bounded = publishTimeout > .zero && memory.state(of: feed).kinds == nil
-        let deadline = bounded ? ContinuousClock.now + timeout : nil
+        let deadline = bounded ? clock.now + timeout : nil
         var session = try waitForPublisher(until: deadline, timeout: timeout)
         while true {
             switch try probe(session) {
@@ -117,7 +123,7 @@ package final class RTMPSource: MediaSource {
 
     /// The feed's live publisher, or the next one to publish. Anything else that arrives
     /// first is left over from an earlier publisher.
-    private func waitForPublisher(until deadline: ContinuousClock.Instant?, timeout: Duration) throws -> Session {
+    private func waitForPublisher(until deadline: Duration?, timeout: Duration) throws -> Session {
         let live = memory.state(of: feed)
         if let publisher = live.publisher {
             logger.info("rtmp: going on with the publisher already live on this relay")
@@ -127,7 +133,7 @@ package final class RTMPSource: MediaSource {
             if stop.isRaised { throw RelayError(.source, "rtmp: stopped while waiting for a publisher") }
             var wait = Self.pollInterval
             if let deadline {
-                let left = deadline - .now
+                let left = deadline - clock.now
                 guard left > .zero else {
                     throw RelayError(.source, "rtmp: no publisher within \(DurationText.format(timeout)) on \(displayName)")
                 }
@@ -144,8 +150,8 @@ package final class RTMPSource: MediaSource {
             metadata: ["encoder": "\(publisher.encoder ?? "unknown")", "app": "\(publisher.app)"])
         var probe = StreamProbe(earlierKinds: memory.state(of: feed).kinds)
         for media in session.configuration { probe.add(try parse(media)) }
-        let began = ContinuousClock.now
-        while !probe.isDone(elapsed: .now - began) {
+        let began = clock.now
+        while !probe.isDone(elapsed: clock.now - began) {
             if stop.isRaised { throw RelayError(.source, "rtmp: stopped while reading the publisher's stream headers") }
             switch try nextMessage() {
             case .media(let media):

@@ -13,23 +13,26 @@ final class InterruptContext {
     /// How long an operation may keep running after the stop is first noticed. Zero for
     /// inputs (nothing to finish); outputs get a moment so an in-flight write or the
     /// closing handshake can complete instead of leaving the destination half-written.
-    private let stopGrace: Int64
-    /// Monotonic µs (av_gettime_relative); `Int64.max` means no deadline.
-    private var deadline: Int64 = .max
-    private var stopNoticedAt: Int64 = 0
+    private let stopGrace: Duration
+    /// Times deadlines and the grace (the system's monotonic clock outside tests).
+    let clock: any BlockingClock
+    /// When the current operation times out; nil: it does not.
+    private var deadline: Duration?
+    private var stopNoticedAt: Duration?
     /// Forces every libav wait to give up at once (tearing down after a failure).
     private var abandoned = false
     private(set) var firedReason: AVError.Interruption?
 
-    init(stop: StopSignal, stopGrace: Duration = .zero) {
+    init(stop: StopSignal, stopGrace: Duration = .zero, clock: any BlockingClock = SystemClock()) {
         self.stop = stop
-        self.stopGrace = Int64(stopGrace.milliseconds) * 1000
+        self.stopGrace = stopGrace
+        self.clock = clock
     }
 
     /// Starts a new blocking operation, optionally bounded by `timeout`.
     func begin(timeout: Duration? = nil) {
-        deadline = timeout.map { av_gettime_relative() + Int64($0.milliseconds) * 1000 } ?? .max
-        stopNoticedAt = 0
+        deadline = timeout.map { clock.now + $0 }
+        stopNoticedAt = nil
         firedReason = nil
     }
 
@@ -40,15 +43,17 @@ final class InterruptContext {
         AVError(code: code, operation: operation, target: target, interruption: code == AVError.exit ? firedReason : nil)
     }
 
-    fileprivate func shouldInterrupt() -> Int32 {
+    /// What libav's callback answers: 1 makes the blocked call give up, 0 lets it wait on.
+    func shouldInterrupt() -> Int32 {
         if abandoned { return fire(.stopped) }
         if stop.isRaised {
-            guard stopGrace > 0 else { return fire(.stopped) }
-            let now = av_gettime_relative()
-            if stopNoticedAt == 0 { stopNoticedAt = now }
-            if now - stopNoticedAt >= stopGrace { return fire(.stopped) }
+            guard stopGrace > .zero else { return fire(.stopped) }
+            let now = clock.now
+            let noticed = stopNoticedAt ?? now
+            stopNoticedAt = noticed
+            if now - noticed >= stopGrace { return fire(.stopped) }
         }
-        if deadline != .max, av_gettime_relative() >= deadline { return fire(.timedOut) }
+        if let deadline, clock.now >= deadline { return fire(.timedOut) }
         return 0
     }
 

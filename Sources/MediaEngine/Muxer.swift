@@ -20,11 +20,8 @@ public final class Muxer {
     private var payloads = PayloadPool()
     private var isOpen = true
     private var finalBytes: Int64 = 0
-    /// Watchdog: µs a write may wait without the output position moving; 0 = off.
-    private let stallLimit: Int64
-    /// When the output position last moved (av_gettime_relative µs), and to where.
-    private var lastProgressAt: Int64 = 0
-    private var lastPosition: Int64 = 0
+    /// The bytes-out watchdog; nil when off.
+    private var watchdog: StallWatchdog?
     private static let noTimestamp = relaygate_nopts_value()
 
     /// Connects and writes the header, together bounded by `connectTimeout`. Network writes
@@ -35,7 +32,6 @@ public final class Muxer {
         connectTimeout: Duration, writeTimeout: Duration, stallLimit: Duration? = nil
     ) throws(AVError) {
         self.location = location
-        self.stallLimit = stallLimit.map { Int64($0.milliseconds) * 1000 } ?? 0
         self.closeTimeout = min(writeTimeout, .seconds(5))
         let interrupt = InterruptContext(stop: stop, stopGrace: Muxer.stopGrace)
         self.interrupt = interrupt
@@ -82,8 +78,8 @@ public final class Muxer {
         self.timeBases = streams.enumerated().map { i, info in
             (AVRational(num: info.timeBase.num, den: info.timeBase.den), context.pointee.streams[i]!.pointee.time_base)
         }
-        lastProgressAt = av_gettime_relative()
-        lastPosition = context.pointee.pb.map { avio_tell($0) } ?? 0
+        let position = context.pointee.pb.map { avio_tell($0) } ?? 0
+        watchdog = stallLimit.map { StallWatchdog(limit: $0, position: position, at: interrupt.clock.now) }
     }
 
     /// Writes one packet, its timestamps in its stream's `StreamInfo.timeBase`.
@@ -115,23 +111,14 @@ public final class Muxer {
             }
             extradata.withUnsafeBufferPointer { side.update(from: $0.baseAddress!, count: extradata.count) }
         }
-        if stallLimit > 0 {
-            let left = max(lastProgressAt + stallLimit - av_gettime_relative(), 1000)
-            interrupt.begin(timeout: .microseconds(left))
-        } else {
-            interrupt.begin()
-        }
+        interrupt.begin(timeout: watchdog?.timeout(at: interrupt.clock.now))
         // Takes the packet's reference, on success and on failure alike.
         let result = av_interleaved_write_frame(context, raw)
-        let position = bytesWritten
-        if position > lastPosition {
-            lastPosition = position
-            lastProgressAt = av_gettime_relative()
-        }
+        watchdog?.observe(position: bytesWritten, at: interrupt.clock.now)
         if result < 0 {
             let error = interrupt.error(code: result, operation: "write", target: location.displayName)
-            if stallLimit > 0, error.interruption == .timedOut {
-                let seconds = Double(stallLimit / 1000) / 1000
+            if let watchdog, error.interruption == .timedOut {
+                let seconds = Double(watchdog.limit.milliseconds) / 1000
                 throw AVError(
                     "watchdog: no bytes accepted for \(seconds)s", operation: "write", target: location.displayName)
             }

@@ -25,16 +25,21 @@ public final class PostgresRecorder: RelayRecorder, @unchecked Sendable {
     // @unchecked: all mutable state is in `shared`, guarded by its condition's lock.
     private let shared: Shared
     private let logger: Logger
+    private let clock: any BlockingClock
 
     /// `reconnectDelay`: the first retry's pause, doubled per failure up to the upper bound.
+    /// `clock` times the reconnect backoff and how often trouble is logged.
     public init(
         url: DatabaseURL, queueLimit: Int = 10_000, logger: Logger,
-        reconnectDelay: ClosedRange<Duration> = .milliseconds(500)...(.seconds(5)), connectTimeout: Int = 5
+        reconnectDelay: ClosedRange<Duration> = .milliseconds(500)...(.seconds(5)), connectTimeout: Int = 5,
+        clock: any BlockingClock = SystemClock()
     ) {
         self.logger = logger
+        self.clock = clock
         shared = Shared(limit: queueLimit)
         let worker = Worker(
-            url: url, shared: shared, logger: logger, reconnectDelay: reconnectDelay, connectTimeout: connectTimeout)
+            url: url, shared: shared, logger: logger, reconnectDelay: reconnectDelay, connectTimeout: connectTimeout,
+            clock: clock)
         let thread = Thread { worker.run() }
         thread.name = "relaygate-db"
         thread.start()
@@ -47,7 +52,7 @@ public final class PostgresRecorder: RelayRecorder, @unchecked Sendable {
         if dropped != nil {
             shared.dropped += 1
             shared.droppedSinceReport += 1
-            let now = ContinuousClock.now
+            let now = clock.now
             // One warning per 10 s at most: an outage can overflow at every sample.
             if shared.lastDropReport.map({ now - $0 >= .seconds(10) }) ?? true {
                 report = (shared.droppedSinceReport, shared.dropped, shared.queue.limit)
@@ -112,7 +117,7 @@ public final class PostgresRecorder: RelayRecorder, @unchecked Sendable {
         var queue: RecordQueue
         var dropped = 0
         var droppedSinceReport = 0
-        var lastDropReport: ContinuousClock.Instant?
+        var lastDropReport: Duration?
         var failed = 0
         var connected = false
         var stopping = false

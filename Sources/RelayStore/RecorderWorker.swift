@@ -12,16 +12,21 @@ extension PostgresRecorder {
         private let logger: Logger
         private let reconnectDelay: ClosedRange<Duration>
         private let connectTimeout: Int
+        private let clock: any BlockingClock
         private let writer: RecordWriter
         private var connection: PostgresConnection?
         private var delay: Duration
         /// When each kind of failure was last logged.
-        private var lastFailureLog: [FailureKind: ContinuousClock.Instant] = [:]
+        private var lastFailureLog: [FailureKind: Duration] = [:]
 
         private enum FailureKind { case unavailable, refused }
 
-        init(url: DatabaseURL, shared: Shared, logger: Logger, reconnectDelay: ClosedRange<Duration>, connectTimeout: Int) {
+        init(
+            url: DatabaseURL, shared: Shared, logger: Logger, reconnectDelay: ClosedRange<Duration>, connectTimeout: Int,
+            clock: any BlockingClock
+        ) {
             self.url = url
+            self.clock = clock
             self.shared = shared
             self.logger = logger
             self.reconnectDelay = reconnectDelay
@@ -109,15 +114,15 @@ extension PostgresRecorder {
         /// Sleeps the backoff (woken early by shutdown), then doubles it up to the maximum.
         private func pause() {
             shared.condition.lock()
-            let until = Date().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            while !shared.stopping, Date() < until { _ = shared.condition.wait(until: until) }
+            let until = clock.now + delay
+            while !shared.stopping, clock.now < until { clock.wait(on: shared.condition, until: until) }
             shared.condition.unlock()
             delay = min(delay * 2, reconnectDelay.upperBound)
         }
 
         /// An error at most every 10 s while the same trouble lasts (one per retry would flood the log).
         private func logFailure(_ kind: FailureKind, _ message: String) {
-            let now = ContinuousClock.now
+            let now = clock.now
             guard lastFailureLog[kind].map({ now - $0 >= .seconds(10) }) ?? true else { return }
             lastFailureLog[kind] = now
             logger.error("\(message)")

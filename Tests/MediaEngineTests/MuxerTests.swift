@@ -57,7 +57,8 @@ import TestSupport
     }
 
     /// The bytes-out watchdog: a destination that takes the connection and then reads nothing
-    /// fails the write once no byte has moved for the limit, long before `write_timeout`.
+    /// fails the write through the watchdog (its own error), not `write_timeout`'s. When it
+    /// fires is checked on a manual clock (`InterruptTimingTests`).
     @Test func watchdogFailsAWriteThatStopsMakingProgress() throws {
         let temporary = try TempDirectory("media")
         let input = URL(fileURLWithPath: temporary.path).appendingPathComponent("in.flv")
@@ -72,7 +73,6 @@ import TestSupport
             .remote("http://127.0.0.1:\(listener.port)/ingest/KEY", allowedSchemes: ["http"]), streams: [video],
             stop: stop, connectTimeout: .seconds(5), writeTimeout: .seconds(60), stallLimit: .seconds(1))
         let chunk = [UInt8](repeating: 0, count: 1 << 20)
-        let started = ContinuousClock.now
         let error = try #require(throws: AVError.self) {
             for i in 0..<200 {
                 let time = Int64(i) * 40
@@ -80,8 +80,8 @@ import TestSupport
                     MediaPacket(streamIndex: 0, pts: time, dts: time, duration: 40, isKeyframe: true, data: chunk))
             }
         }
-        #expect(error.description.contains("watchdog: no bytes accepted for 1.0s"), "\(error)")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        let target = "http://127.0.0.1:\(listener.port)/ingest/***"
+        #expect(error.description == "\(target): write: watchdog: no bytes accepted for 1.0s")
         muxer.abort()
     }
 }

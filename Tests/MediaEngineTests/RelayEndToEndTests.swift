@@ -8,20 +8,11 @@ import RelayCore
 import Testing
 import TestSupport
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @Suite(.serialized) struct RelayEndToEndTests {
-    /// CPU time the calling thread has used.
-    static func threadCPU() -> Duration {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return .seconds(ts.tv_sec) + .nanoseconds(ts.tv_nsec)
-    }
-
     /// A looped, real-time file relayed into nginx-rtmp comes out of nginx as HLS with the
-    /// source's codecs and size. The pipeline runs on this thread, as a relay's would.
+    /// source's codecs and size. The pipeline runs on this thread, as a relay's would, and
+    /// stops once 4.5 s of media (two loops of the 2 s file and more) went out. Whether it
+    /// keeps real time is measured in bench/realtime.sh, not here.
     @Test func loopedFileToNginxBecomesHLS() async throws {
         let temporary = try TempDirectory("media")
         let directory = URL(fileURLWithPath: temporary.path)
@@ -39,13 +30,7 @@ import Glibc
         #expect(sink.displayName == "rtmp://127.0.0.1:\(nginx.rtmpPort)/live/***")
         #expect(source.displayName == input.path)
 
-        let started = ContinuousClock.now
-        let cpuBefore = Self.threadCPU()
         try sink.open(streams: try transcoder.open(inputs: try source.open()))
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 4.5)
-            stop.raise()
-        }
         var batch: [MediaPacket] = []
         var packets = 0
         var lastVideoDts: Int64 = -1
@@ -60,19 +45,17 @@ import Glibc
                 try sink.write(out)
             }
             packets += batch.count
+            // Enough media, or (a broken loop) far too many packets for it.
+            if lastVideoDts >= 4500 || packets > 3000 { stop.raise() }
         }
         try transcoder.flush(into: &batch)
         try sink.close()
         source.close()
-        let elapsed = ContinuousClock.now - started
-        let cpu = Self.threadCPU() - cpuBefore
-        print("relay: \(packets) packets, \(sink.bytesWritten) bytes in \(elapsed), thread CPU \(cpu)")
 
-        // Paced: ~4.5 s of media in ~4.5 s, across at least one loop of the 2 s file.
-        #expect(elapsed >= .seconds(4) && elapsed < .seconds(6))
+        // 4.5 s of 25 fps video and 48 kHz AAC (~72 packets a second), across two loops.
         #expect(packets > 300)
         #expect(sink.bytesWritten > 100_000)
-        #expect(lastVideoDts > 4000)
+        #expect(lastVideoDts >= 4500)
 
         let playlist = URL(fileURLWithPath: nginx.playlistPath("demo"))
         #expect(FileManager.default.fileExists(atPath: playlist.path))

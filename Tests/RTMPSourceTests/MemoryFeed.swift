@@ -1,8 +1,10 @@
 import Foundation
 import RelayCore
+import TestSupport
 
 /// The relay's end of the ingest server, in memory: a test double of `IngestFeed` that tests
-/// fill with messages (from any thread) and close.
+/// fill with messages (from any thread) and close. With a `ManualClock`, an empty feed's
+/// wait lasts until the test advances the clock past its timeout (or pushes, or closes).
 final class MemoryFeed: IngestFeed, @unchecked Sendable {
     // @unchecked: every stored property is only touched with `condition` locked.
     struct Closed: Error, CustomStringConvertible {
@@ -13,9 +15,11 @@ final class MemoryFeed: IngestFeed, @unchecked Sendable {
     private var queue: [IngestMessage] = []
     private var head = 0
     private var closed = false
+    private let clock: ManualClock?
 
-    init(_ messages: [IngestMessage] = []) {
+    init(_ messages: [IngestMessage] = [], clock: ManualClock? = nil) {
         queue = messages
+        self.clock = clock
     }
 
     func push(_ messages: [IngestMessage]) {
@@ -42,8 +46,13 @@ final class MemoryFeed: IngestFeed, @unchecked Sendable {
     func next(timeout: Duration) throws -> IngestMessage? {
         condition.lock()
         defer { condition.unlock() }
-        let deadline = Date(timeIntervalSinceNow: timeout.seconds)
-        while head == queue.count, !closed, condition.wait(until: deadline) {}
+        if let clock {
+            let deadline = clock.now + timeout
+            while head == queue.count, !closed, clock.now < deadline { clock.wait(on: condition, until: deadline) }
+        } else {
+            let deadline = Date(timeIntervalSinceNow: timeout.seconds)
+            while head == queue.count, !closed, condition.wait(until: deadline) {}
+        }
         if head < queue.count {
             head += 1
             return queue[head - 1]

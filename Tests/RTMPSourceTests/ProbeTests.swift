@@ -95,6 +95,19 @@ import TestSupport
         #expect(log.all.contains { $0.contains("announced audio but sent no sequence header for it") })
     }
 
+    /// The metadata names audio that never comes, and the video stops short of 3 s of media
+    /// time: the probe waits 5 s on the clock, then goes on with what it has.
+    @Test func aSilentPublisherIsWaitedForFiveSecondsOfTheClock() throws {
+        let recording = try Recording(.standard)
+        let early = recording.messages.filter { $0.kind != .audio && $0.timestamp < 1000 }
+        let clock = ManualClock()
+        let feed = MemoryFeed([.publish(Ingest.publisher)] + early.map { .media($0) }, clock: clock)
+        nonisolated(unsafe) let source = try Ingest.source(feed, clock: clock)
+        let open = BackgroundCall { try source.open() }
+        Ingest.poll(clock, to: .seconds(5), during: open)
+        #expect(try open.wait()?.get().map(\.kind) == [.video])
+    }
+
     /// Nothing decodable before the budget runs out: a clear failure, naming what came.
     @Test func nothingUsableFails() throws {
         let frames = (0..<StreamProbe.maxMessages).map {

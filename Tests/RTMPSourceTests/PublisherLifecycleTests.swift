@@ -18,7 +18,7 @@ import Testing
         #expect(source.displayName == "rtmp://127.0.0.1:1935/live/***")
         #expect(source.canReopen)
         let streams = try source.open()
-        #expect(try Ingest.readAll(source).count > 50)
+        #expect(try Ingest.readAll(source).count == first.frameCount)
         source.close()
 
         // Leftovers of the first publisher come before the second publishes: nobody wants them.
@@ -39,68 +39,73 @@ import Testing
         #expect(!lines.contains(Ingest.key))
     }
 
+    /// The wait for a first publisher polls the feed every 100 ms of the clock, never past
+    /// the publish timeout, and fails once the clock reaches it.
     @Test func aStartingRelayWaitsAtMostThePublishTimeout() throws {
-        let source = try Ingest.source(MemoryFeed(), options: .init(publishTimeout: .milliseconds(300)))
-        let started = ContinuousClock.now
+        let clock = ManualClock()
+        nonisolated(unsafe) let source = try Ingest.source(
+            MemoryFeed(clock: clock), options: .init(publishTimeout: .milliseconds(300)), clock: clock)
+        let open = BackgroundCall { try source.open() }
+        Ingest.poll(clock, to: .milliseconds(300), during: open)
         #expect(throws: RelayError(.source, "rtmp: no publisher within 300ms on rtmp://127.0.0.1:1935/live/***")) {
-            _ = try source.open()
+            try open.wait()?.get()
         }
-        let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(1), "\(elapsed)")
     }
 
     /// Once the relay had its streams, an instance re-opened after a gap waits for as long as
     /// the reconnect window lets it (the pipeline stops it), not the publish timeout.
     @Test func aReopenedInstanceWaitsBeyondThePublishTimeout() throws {
         let recording = try Recording(.audioOnly)
-        let feed = MemoryFeed(recording.session)
+        let clock = ManualClock()
+        let feed = MemoryFeed(recording.session, clock: clock)
         let options = RTMPSourcePlugin.Options(publishTimeout: .milliseconds(200))
-        let first = try Ingest.source(feed, options: options)
+        let first = try Ingest.source(feed, options: options, clock: clock)
         _ = try first.open()
         _ = try Ingest.readAll(first)
         first.close()
 
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.6)
-            feed.push(recording.session)
-        }
-        let second = try Ingest.source(feed, options: options)
-        let started = ContinuousClock.now
-        #expect(try second.open().map(\.kind) == [.audio])
-        #expect(ContinuousClock.now - started >= .milliseconds(500))
+        nonisolated(unsafe) let second = try Ingest.source(feed, options: options, clock: clock)
+        let open = BackgroundCall { try second.open() }
+        // Five times the publish timeout, and it still waits.
+        Ingest.poll(clock, to: .seconds(1), during: open)
+        #expect(clock.waitForSleeper() == .milliseconds(1100))
+        feed.push(recording.session)
+        #expect(try open.wait()?.get().map(\.kind) == [.audio])
         second.close()
     }
 
+    /// A raised stop signal ends the wait for a publisher at the next poll of the feed.
     @Test func stopEndsTheWaitPromptly() throws {
         let stop = StopSignal()
-        let source = try Ingest.source(MemoryFeed(), stop: stop)
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.3)
-            stop.raise()
-        }
-        let started = ContinuousClock.now
-        #expect(throws: RelayError(.source, "rtmp: stopped while waiting for a publisher")) { _ = try source.open() }
-        #expect(ContinuousClock.now - started < .milliseconds(600))
+        let clock = ManualClock()
+        nonisolated(unsafe) let source = try Ingest.source(MemoryFeed(clock: clock), stop: stop, clock: clock)
+        let open = BackgroundCall { try source.open() }
+        #expect(clock.waitForSleeper() == RTMPSource.pollInterval)
+        stop.raise()
+        clock.advance(to: RTMPSource.pollInterval)
+        #expect(throws: RelayError(.source, "rtmp: stopped while waiting for a publisher")) { try open.wait()?.get() }
     }
 
+    /// A publisher that stays but sends nothing keeps a read waiting, poll after poll; a raised
+    /// stop signal ends it at the next poll.
     @Test func stopEndsReadingPromptly() throws {
         let recording = try Recording(.standard)
         let stop = StopSignal()
+        let clock = ManualClock()
         // A publisher that stays: no unpublish, and nothing more after a few frames.
         let session = recording.session.prefix(12)
-        let source = try Ingest.source(MemoryFeed(Array(session)), stop: stop)
+        let feed = MemoryFeed(Array(session), clock: clock)
+        nonisolated(unsafe) let source = try Ingest.source(feed, stop: stop, clock: clock)
         _ = try source.open()
         for _ in 0..<session.filter({ if case .media(let media) = $0 { Recording.isFrame(media) } else { false } }).count {
             #expect(try source.read() != nil)
         }
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.2)
-            stop.raise()
-        }
-        let started = ContinuousClock.now
-        #expect(try source.read() == nil)
-        let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(150) && elapsed < .milliseconds(500), "\(elapsed)")
+        let read = BackgroundCall { try source.read() }
+        Ingest.poll(clock, to: .milliseconds(500), during: read)
+        #expect(clock.waitForSleeper() == .milliseconds(600))
+        stop.raise()
+        clock.advance(to: .milliseconds(600))
+        #expect(try #require(read.wait(), "hung").get() == nil)
     }
 
     /// Drops by the ingest server are counted; the video resumes at a keyframe.

@@ -36,7 +36,9 @@ import TestSupport
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
             withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-            for _ in 0..<100 {
+            // The source makes the socket when it opens; until then, retry (a hang guard only).
+            let giveUp = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < giveUp {
                 let connected = withUnsafePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                         connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))

@@ -17,8 +17,23 @@ import Testing
         return names.filter { $0.hasPrefix("bad-") }.sorted()
     }()
 
-    @Test func thereAreEnoughBadFixtures() {
-        #expect(Self.fixtures.count >= 14)
+    /// Every fixture the suite is meant to run, by name: one gone missing, an unexpected one,
+    /// or a bundle that could not be read (no fixtures, so nothing checked) fails here.
+    static let expectedFixtures = [
+        "bad-aliases", "bad-api", "bad-api-tls", "bad-api-tokens", "bad-dangling-platform", "bad-dangling-profile",
+        "bad-database", "bad-database-no-url", "bad-duplicate-route", "bad-duration", "bad-global", "bad-h264-options",
+        "bad-ingest", "bad-many-files", "bad-missing-keys", "bad-multiple-documents", "bad-name",
+        "bad-no-channel-or-match", "bad-raw-passthrough", "bad-reconnect-window", "bad-relative-file", "bad-restart",
+        "bad-route-key", "bad-route-limit", "bad-route-pattern", "bad-rtmp-options", "bad-secret", "bad-sink-type",
+        "bad-source-type", "bad-top-level-key", "bad-unset-variable", "bad-url", "bad-wrong-type", "bad-yaml-syntax",
+    ]
+
+    @Test func everyFixtureIsThereWithItsExpectedDiagnostics() throws {
+        #expect(Self.fixtures == Self.expectedFixtures)
+        for name in Self.fixtures {
+            let expected = try String(contentsOfFile: fixtureRoot + "/" + name + "/expected.txt", encoding: .utf8)
+            #expect(expected.split(separator: "\n").contains { !$0.isEmpty }, "\(name)/expected.txt names no diagnostic")
+        }
     }
 
     @Test(arguments: fixtures)

@@ -13,10 +13,12 @@ import Testing
         RelayRecord(channel: channel, channelID: id, route: "sellers", time: start.addingTimeInterval(offset), event: event)
     }
 
-    static func recorder(_ postgres: Postgres, queueLimit: Int = 10_000) -> PostgresRecorder {
+    static func recorder(
+        _ postgres: Postgres, queueLimit: Int = 10_000, clock: any BlockingClock = SystemClock()
+    ) -> PostgresRecorder {
         PostgresRecorder(
             url: DatabaseURL(postgres.url), queueLimit: queueLimit, logger: testLogger,
-            reconnectDelay: .milliseconds(100)...(.milliseconds(500)))
+            reconnectDelay: .milliseconds(100)...(.milliseconds(500)), clock: clock)
     }
 
     @Test func startedMetricsAndStoppedLandAsSpecified() async throws {
@@ -71,31 +73,40 @@ import Testing
         #expect(recorder.failedRecords == 0)
     }
 
-    /// The store-level outage: PostgreSQL goes away for 10 s while a relay keeps reporting
-    /// every second; when it returns, every queued row arrives, in order.
+    /// The store-level outage: PostgreSQL goes away while a relay keeps reporting every
+    /// second. `record` never waits for the writer, which retries with backoff (100 ms
+    /// doubling to 500 ms, on its clock); when PostgreSQL returns, every queued row arrives,
+    /// in order.
     @Test func anOutageLosesNothing() async throws {
         let postgres = try await Postgres()
         _ = try migratedConnection(postgres)
-        let recorder = Self.recorder(postgres)
+        let clock = ManualClock()
+        let recorder = Self.recorder(postgres, clock: clock)
         recorder.record(Self.record(.started(playbackURL: "http://x/42.m3u8", platform: "local")))
         #expect(await recorder.flush(timeout: .seconds(10)))
         #expect(recorder.isConnected)
 
         await postgres.stop()
-        let outageStart = ContinuousClock.now
+        // The first sample meets the dead connection; from then on the writer sleeps out its
+        // backoff on the clock, which moves only once each record() has returned: a record()
+        // that waited on the writer or the database would hang here.
+        var pauses: [Duration] = []
         for second in 1...10 {
-            // record() must not wait on the dead database.
-            let before = ContinuousClock.now
             recorder.record(Self.record(.metrics(bitrateKbps: Double(second * 100), fps: 30, health: .good), at: Double(second)))
-            #expect(ContinuousClock.now - before < .milliseconds(50))
-            try await Task.sleep(until: outageStart + .seconds(second))
+            let retry = try #require(clock.waitForSleeper(), "the writer never paused to retry")
+            pauses.append(retry - clock.now)
+            #expect(!recorder.isConnected)
+            clock.advance(to: retry)
         }
+        #expect(pauses == [100, 200, 400, 500, 500, 500, 500, 500, 500, 500].map(Duration.milliseconds))
         recorder.record(Self.record(.stopped(reason: "stopped by API"), at: 11))
-        #expect(recorder.pendingRecords > 0)
+        #expect(recorder.pendingRecords == 11)
         #expect(!recorder.isConnected)
 
         try await postgres.start()
-        #expect(await recorder.flush(timeout: .seconds(5)), "still \(recorder.pendingRecords) queued")
+        let retry = try #require(clock.waitForSleeper(), "the writer is not waiting to retry")
+        clock.advance(to: retry)
+        #expect(await recorder.flush(timeout: .seconds(30)), "still \(recorder.pendingRecords) queued")
         #expect(
             try postgres.psql("SELECT bitrate_kbps FROM stream_metrics ORDER BY id")
                 == (1...10).map { String($0 * 100) }.joined(separator: "\n"))

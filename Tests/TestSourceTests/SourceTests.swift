@@ -13,6 +13,13 @@ import TestSupport
         return try TestSourcePlugin.makeSource(options: options, context: context)
     }
 
+    /// The source on `clock` instead of the system's.
+    static func source(
+        _ options: TestSourcePlugin.Options, stop: StopSignal = StopSignal(), clock: ManualClock
+    ) throws -> TestSource {
+        TestSource(options: options, context: StageContext(route: "r", channel: "c", logger: Logger(label: "test"), stop: stop), clock: clock)
+    }
+
     /// Reads until the source ends.
     static func readAll(_ source: any MediaSource) throws -> [MediaPacket] {
         var packets: [MediaPacket] = []
@@ -72,42 +79,56 @@ import TestSupport
         #expect(audio.allSatisfy { $0.data.count == Int($0.duration) * 2 })
     }
 
-    /// Reading one second of media takes one second, and no packet leaves before its time.
-    @Test func pacedInRealTime() throws {
-        let source = try Self.source(.init(width: 64, height: 48, fps: 30, duration: .seconds(2)))
-        let started = ContinuousClock.now
+    /// Paced on a manual clock: whenever the reader is asleep, exactly the packets whose media
+    /// time has come are out (none early, none held back), and it sleeps to the end of the
+    /// 100 ms window holding the next one.
+    @Test func pacedByTheClock() throws {
+        let stop = StopSignal()
+        let clock = ManualClock()
+        nonisolated(unsafe) let source = try Self.source(.init(width: 64, height: 48, fps: 30), stop: stop, clock: clock)
         _ = try source.open()
         defer { source.close() }
-        while let packet = try source.read() {
-            let mediaSeconds = Double(packet.pts!) / (packet.streamIndex == 0 ? 30 : 48000)
-            let elapsed = (ContinuousClock.now - started) / .seconds(1)
-            #expect(elapsed >= mediaSeconds, "packet at \(mediaSeconds) s released at \(elapsed) s")
-            if packet.streamIndex == 0, packet.pts == 30 {
-                #expect(elapsed < 1.15, "1 s of media took \(elapsed) s")
-                return
-            }
+        let released = Mutex<[(packet: MediaPacket, at: Duration)]>([])
+        let reader = BackgroundCall {
+            while let packet = try source.read() { released.withLock { $0.append((packet, clock.now)) } }
         }
-        Issue.record("the source ended before 1 s")
+        for window in 0...10 {
+            let now = Duration.milliseconds(window * 100)
+            #expect(clock.waitForSleeper() == now + .milliseconds(100), "at \(now)")
+            // Due by now: video frames n with n/30 s <= now, audio packets k with k * 20 ms <= now.
+            let video = window * 3 + 1, audio = window * 5 + 1
+            let out = released.withLock { $0.map(\.packet) }
+            #expect(out.filter { $0.streamIndex == 0 }.map(\.pts) == (0..<video).map { Int64($0) }, "at \(now)")
+            #expect(out.filter { $0.streamIndex == 1 }.map(\.pts) == (0..<audio).map { Int64($0 * 960) }, "at \(now)")
+            clock.advance(to: now + .milliseconds(100))
+        }
+        stop.raise()
+        #expect(try reader.wait()?.get() != nil)
+        let out = released.withLock { $0 }
+        for (packet, at) in out {
+            let due = Duration.nanoseconds(TestSource.nanoseconds(packet.pts!, per: packet.streamIndex == 0 ? 30 : 48000))
+            #expect(at >= due && at < due + .milliseconds(100), "packet due at \(due) released at \(at)")
+        }
+        let times = out.map { Double($0.packet.pts!) / ($0.packet.streamIndex == 0 ? 30 : 48000) }
+        #expect(times == times.sorted())
     }
 
-    /// `stop.raise()` wakes a read that is waiting for its packet's time.
+    /// `stop.raise()` wakes a read that is waiting for its packet's time: it returns nil while
+    /// the clock is still short of that time.
     @Test func stopEndsABlockedRead() throws {
         let stop = StopSignal()
-        let source = try Self.source(.init(width: 64, height: 48, fps: 1, audio: false), stop: stop)
+        let clock = ManualClock()
+        nonisolated(unsafe) let source = try Self.source(
+            .init(width: 64, height: 48, fps: 1, audio: false), stop: stop, clock: clock)
         _ = try source.open()
         defer { source.close() }
         #expect(try source.read()?.pts == 0)
-        let raisedAt = Mutex<ContinuousClock.Instant?>(nil)
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 0.3)
-            raisedAt.withLock { $0 = .now }
-            stop.raise()
-        }
-        // Frame 1 is due at 1 s, so this read sleeps until the raise.
-        #expect(try source.read() == nil)
-        let returned = ContinuousClock.now
-        let raised = try #require(raisedAt.withLock { $0 })
-        #expect(returned - raised < .milliseconds(50))
+        // Frame 1 is due at 1 s, so this read sleeps until then or until the raise.
+        let read = BackgroundCall { try source.read() }
+        #expect(clock.waitForSleeper() == .seconds(1))
+        stop.raise()
+        #expect(try #require(read.wait(), "hung").get() == nil)
+        #expect(clock.now == .zero)
         #expect(try source.read() == nil)
     }
 

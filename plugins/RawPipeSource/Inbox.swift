@@ -4,7 +4,7 @@ import RelayCore
 /// One whole video frame or audio chunk as it arrived from the writer.
 struct Chunk: Sendable {
     var data: [UInt8]
-    /// Microseconds since the first chunk of either stream arrived (monotonic clock).
+    /// Microseconds since the first chunk of either stream arrived (the inbox's clock).
     var arrivalUs: Int64
 }
 
@@ -17,11 +17,13 @@ final class Inbox: @unchecked Sendable {
     private var queues: [DropOldestQueue<Chunk>]
     /// Why a stream's reader stopped (writer gone, read error); nil while it runs.
     private var ends: [RelayError?]
-    private var epoch: ContinuousClock.Instant?
+    private let clock: any BlockingClock
+    private var epoch: Duration?
     private var anyData = false
 
-    /// `capacities[i]` chunks for stream `i`.
-    init(capacities: [Int]) {
+    /// `capacities[i]` chunks for stream `i`; arrivals are stamped and waits timed on `clock`.
+    init(capacities: [Int], clock: any BlockingClock) {
+        self.clock = clock
         queues = capacities.map { DropOldestQueue(capacity: $0) }
         ends = Array(repeating: nil, count: capacities.count)
     }
@@ -36,7 +38,7 @@ final class Inbox: @unchecked Sendable {
 
     /// Queues a whole chunk of `stream`, stamped with its arrival time.
     func push(_ data: [UInt8], stream: Int) {
-        let now = ContinuousClock.now
+        let now = clock.now
         locked {
             let epoch = self.epoch ?? now
             self.epoch = epoch
@@ -72,25 +74,32 @@ final class Inbox: @unchecked Sendable {
     /// Chunks dropped so far because the relay fell behind.
     var dropped: Int64 { locked { queues.reduce(0) { $0 + $1.dropped } } }
 
+    /// Chunks waiting, all streams together.
+    var queued: Int { locked { queues.reduce(0) { $0 + $1.count } } }
+
     /// Waits until something is pushed or a reader stops, at most `timeout`.
     func waitForChange(timeout: Duration) {
+        let deadline = clock.now + timeout
         condition.lock()
         defer { condition.unlock() }
-        _ = condition.wait(until: Date(timeIntervalSinceNow: timeout.seconds))
+        clock.wait(on: condition, until: deadline)
     }
 
     /// Waits until a writer has sent its first bytes, a reader stopped, or `timeout`
     /// passed; true when data came.
     func waitForWriter(timeout: Duration, stop: StopSignal) -> Bool {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = clock.now + timeout
         condition.lock()
         defer { condition.unlock() }
-        // Short waits, so a raised stop signal is noticed within 100 ms.
-        while !anyData, !stop.isRaised, !ends.contains(where: { $0 != nil }), ContinuousClock.now < deadline {
-            _ = condition.wait(until: Date(timeIntervalSinceNow: min(0.1, (deadline - .now).seconds)))
+        // Waits of 100 ms at most, so a raised stop signal is noticed within 100 ms.
+        while !anyData, !stop.isRaised, !ends.contains(where: { $0 != nil }), clock.now < deadline {
+            clock.wait(on: condition, until: min(deadline, clock.now + Inbox.stopCheckInterval))
         }
         return anyData
     }
+
+    /// Longest wait for a writer before the stop signal is looked at again.
+    static let stopCheckInterval: Duration = .milliseconds(100)
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         condition.lock()

@@ -12,19 +12,21 @@ final class RawPipeSource: MediaSource {
     /// Where the input comes from, variables filled.
     private let input: Input
     private let stop: StopSignal
+    private let clock: any BlockingClock
     private let inbox: Inbox
     private var readers: [any InputReader] = []
     private var clocks: [StreamClock]
     /// Chunks dropped here rather than in the inbox (audio faster than real time).
     private var lateDrops: Int64 = 0
-    /// Wall-clock origin of `declared` pacing: when the first packet went out.
-    private var paceStart: ContinuousClock.Instant?
+    /// Origin of `declared` pacing on `clock`: when the first packet went out.
+    private var paceStart: Duration?
 
     let displayName: String
 
-    init(options: RawPipeSourcePlugin.Options, context: StageContext) throws {
+    init(options: RawPipeSourcePlugin.Options, context: StageContext, clock: any BlockingClock = SystemClock()) throws {
         self.options = options
         stop = context.stop
+        self.clock = clock
         if let socket = options.socket {
             input = .socket(try Self.expandPath(socket, context))
         } else {
@@ -40,7 +42,7 @@ final class RawPipeSource: MediaSource {
             clocks.append(
                 StreamClock(.audio(sampleRate: audio.sampleRate, samplesPerChunk: audio.samplesPerChunk), declared: declared))
         }
-        inbox = Inbox(capacities: capacities)
+        inbox = Inbox(capacities: capacities, clock: clock)
         let video = options.video, audio = options.audio
         var name: String
         switch input {
@@ -55,6 +57,9 @@ final class RawPipeSource: MediaSource {
     }
 
     var droppedPackets: Int64 { inbox.dropped + lateDrops }
+
+    /// Chunks received and not read yet.
+    var queuedChunks: Int { inbox.queued }
 
     func open() throws -> [StreamInfo] {
         readers = try openReaders()
@@ -74,8 +79,8 @@ final class RawPipeSource: MediaSource {
             // if the other pipe still delivers: one writer feeds both, so it is broken.
             if let ended = inbox.ended { throw ended }
             if let (stream, dueNs) = nextStream() {
-                if let dueNs, let wait = waitBeforeRelease(dueNs) {
-                    _ = stop.sleep(for: min(wait, Self.waitSlice))
+                if let dueNs, let due = releaseTime(dueNs) {
+                    _ = clock.sleep(until: min(due, clock.now + Self.waitSlice), stop: stop)
                     continue
                 }
                 // A reader may have dropped the head meanwhile; the next one is as good.
@@ -139,15 +144,15 @@ final class RawPipeSource: MediaSource {
         return (best.stream, options.clock == .declared ? best.key : nil)
     }
 
-    /// How long to wait until media time `dueNs` on the wall clock (nil: it is due).
+    /// When media time `dueNs` comes on the clock, if it is still to come (nil: it is due).
     /// The first packet starts the clock.
-    private func waitBeforeRelease(_ dueNs: Int64) -> Duration? {
+    private func releaseTime(_ dueNs: Int64) -> Duration? {
         guard let paceStart else {
-            paceStart = .now
+            paceStart = clock.now
             return nil
         }
-        let wait = paceStart + .nanoseconds(dueNs) - .now
-        return wait > .zero ? wait : nil
+        let due = paceStart + .nanoseconds(dueNs)
+        return due > clock.now ? due : nil
     }
 
     private func streams() -> [StreamInfo] {

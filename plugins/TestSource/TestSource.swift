@@ -12,6 +12,7 @@ final class TestSource: MediaSource {
 
     private let options: TestSourcePlugin.Options
     private let stop: StopSignal
+    private let clock: any BlockingClock
     private var pattern: TestPattern?
     private var tone: ToneGenerator?
     private var nextFrame: Int64 = 0
@@ -19,13 +20,15 @@ final class TestSource: MediaSource {
     /// The wall clock (ms since the epoch) at media time zero; the burned-in clock and the
     /// beeps both count from here, so they agree with each other and with the timestamps.
     private var epochMs: Int64 = 0
-    private var start: ContinuousClock.Instant = .now
+    /// `clock.now` at media time zero.
+    private var start: Duration = .zero
 
     let displayName: String
 
-    init(options: TestSourcePlugin.Options, context: StageContext) {
+    init(options: TestSourcePlugin.Options, context: StageContext, clock: any BlockingClock = SystemClock()) {
         self.options = options
         self.stop = context.stop
+        self.clock = clock
         var name = "testsrc \(options.width)x\(options.height)@\(options.fps)"
         if options.audio { name += " tone \(options.tone)Hz" }
         displayName = name
@@ -58,7 +61,7 @@ final class TestSource: MediaSource {
     func open() throws -> [StreamInfo] {
         pattern = Self.pattern(options)
         epochMs = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-        start = .now
+        start = clock.now
         if options.audio {
             tone = ToneGenerator(
                 frequency: options.tone, sampleRate: options.sampleRate, channels: options.channels, startMs: epochMs)
@@ -115,15 +118,15 @@ final class TestSource: MediaSource {
         return numerator * 1000 >= durationMs * per
     }
 
-    /// Waits until media time `dueNs` has passed on the wall clock; on a wait, sleeps to the
-    /// end of the window holding `dueNs`. Returns false if the relay stopped meanwhile.
+    /// Waits until media time `dueNs` has passed on the clock; on a wait, sleeps to the end
+    /// of the window holding `dueNs`. Returns false if the relay stopped meanwhile.
     private func pace(untilNs dueNs: Int64) -> Bool {
-        let elapsed = ContinuousClock.now - start
+        let elapsed = clock.now - start
         let elapsedNs = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         guard elapsedNs < dueNs else { return true }
         let window = Self.pacingWindowNs
         let windowEndNs = (dueNs + window - 1) / window * window
-        return stop.sleep(for: .nanoseconds(windowEndNs - elapsedNs))
+        return clock.sleep(until: start + .nanoseconds(windowEndNs), stop: stop)
     }
 
     /// `count / per` seconds in nanoseconds. Split into whole seconds first: `count * 1e9`
