@@ -5,7 +5,6 @@ import RelayCore
 /// and, for files, looped with timestamps that keep increasing.
 final class PullSource: MediaSource {
     private static let micro = Rational(1, 1_000_000)
-    private static let pacingSlack: Duration = .milliseconds(100)
 
     private let options: PullSourcePlugin.Options
     private let location: MediaLocation
@@ -21,19 +20,18 @@ final class PullSource: MediaSource {
     /// The latest end (dts + duration, µs, offset applied) of any packet so far.
     private var maxEndUs: Int64 = .min
 
-    // Pacing: a packet is released once the wall clock since the first packet reaches its
-    // dts since the first packet.
-    private var paceOriginUs: Int64?
-    private var paceStart: ContinuousClock.Instant?
+    /// Paces a `realtime` input.
+    private var pacer: Pacer
 
     let displayName: String
 
     /// A URL can be pulled again after the peer went away; a file's end is its end.
     var canReopen: Bool { options.url != nil }
 
-    init(options: PullSourcePlugin.Options, context: StageContext) throws {
+    init(options: PullSourcePlugin.Options, context: StageContext, clock: any BlockingClock = SystemClock()) throws {
         self.options = options
         self.stop = context.stop
+        pacer = Pacer(clock: clock)
         do {
             if let url = options.url {
                 // A variable value could contain anything, so the expanded URL is checked again.
@@ -73,7 +71,7 @@ final class PullSource: MediaSource {
             let timeBase = streams[packet.streamIndex].timeBase
             if options.loop { applyLoopOffset(&packet, timeBase: timeBase) }
             if options.realtime, let dts = packet.dts ?? packet.pts {
-                guard pace(untilUs: timeBase.rescale(dts, to: PullSource.micro)) else { return nil }
+                guard pacer.wait(untilMediaUs: timeBase.rescale(dts, to: PullSource.micro), stop: stop) else { return nil }
             }
             return packet
         }
@@ -132,20 +130,5 @@ final class PullSource: MediaSource {
             packet.dts = packet.dts.map { $0 + offset }
             packet.pts = packet.pts.map { $0 + offset }
         }
-    }
-
-    /// Sleeps until the packet is due. Returns false if the relay stopped meanwhile.
-    private func pace(untilUs dtsUs: Int64) -> Bool {
-        guard let origin = paceOriginUs, let start = paceStart else {
-            paceOriginUs = dtsUs
-            paceStart = .now
-            return true
-        }
-        let due = start + .microseconds(dtsUs - origin)
-        let wait = due - .now
-        // Packets due within the slack go out together: one wakeup per slack window rather
-        // than one per packet, at a jitter no player notices (`ffmpeg -re` polls every 10 ms).
-        guard wait > PullSource.pacingSlack else { return true }
-        return stop.sleep(for: wait)
     }
 }
