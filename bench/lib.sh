@@ -1,6 +1,7 @@
 # Shared by the benchmarks: dependencies, a release build, a scratch folder and a private
 # nginx-rtmp on free ports. Source it from the repository root after `set -euo pipefail`.
-#   bench_setup NAME [APPS] → $root, $bin (release relaygate), $work (scratch, removed at exit
+#   bench_setup NAME [APPS] → $root, $bin (release relaygate; $RELAYGATE_BIN instead, if set,
+#                        without building), $work (scratch, removed at exit
 #                        unless KEEP is set), $rtmp_port and $http_port (nginx in $work/nginx,
 #                        with APPS as in nginx_start); processes appended to $pids are killed
 #                        at exit, and every nginx started in $work/nginx* is stopped.
@@ -23,8 +24,12 @@ bench_setup() {
   chmod 755 "$work"   # nginx workers (user nobody) must reach the folders inside
   pids=()
   trap bench_cleanup EXIT
-  swift build -c release --product relaygate >/dev/null
-  bin="$root/.build/release/relaygate"
+  if [ -n "${RELAYGATE_BIN:-}" ]; then
+    bin=$RELAYGATE_BIN
+  else
+    swift build -c release --product relaygate >/dev/null
+    bin="$root/.build/release/relaygate"
+  fi
   rtmp_port=$(free_port)
   http_port=$(free_port)
   nginx_start "$work/nginx" "$rtmp_port" "$http_port" "${2:-}"

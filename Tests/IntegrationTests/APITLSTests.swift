@@ -20,23 +20,6 @@ struct APITLSTests {
         return (certificate, key)
     }
 
-    /// Starts `relaygate run` with only an `api:` section (no routes), TLS from `tls`.
-    static func startGateway(port: Int, certificate: String, key: String, in config: TempDirectory) throws -> ChildProcess {
-        try config.write(
-            "relaygate.yaml",
-            """
-            api:
-              listen: 127.0.0.1:\(port)
-              tokens:
-                - { token: "admin-\(UUID().uuidString)", scope: admin }
-              tls:
-                certificate: \(certificate)
-                key: \(key)
-            """)
-        return try ChildProcess(
-            RelaygateBinary.path, ["run", "--config", config.path], logDirectory: config.path, name: "relaygate")
-    }
-
     /// `curl` to `url`; returns its exit status and the HTTP status it printed ("000" when none).
     static func curl(_ url: String, extra: [String] = []) throws -> (status: Int32, http: String) {
         let result = try runProgram(
@@ -47,25 +30,24 @@ struct APITLSTests {
     @Test func healthzOverHTTPSWithTheCertificateAndNotOverPlainHTTP() async throws {
         let directory = try TempDirectory("api-tls")
         let (certificate, key) = try Self.makeCertificate(in: directory)
-        let port = FreePort.next()
-        let gateway = try Self.startGateway(port: port, certificate: certificate, key: key, in: directory)
-        defer { gateway.signal(SIGKILL) }
-        let listening = await eventually(timeout: .seconds(10)) { FreePort.isListening(port) }
-        try #require(listening, "\(gateway.stderr)")
+        // Ready means the validating client fetched the document over HTTPS, trusting only
+        // this certificate, and /readyz answered 200.
+        let h = try await GatewayHarness(routes: "", api: true, apiTLS: (certificate, key))
+        defer { h.stop() }
+        let port = try #require(h.apiPort)
 
-        let secure = try Self.curl("https://127.0.0.1:\(port)/healthz", extra: ["--cacert", certificate])
-        #expect(secure.status == 0 && secure.http == "200", "curl \(secure)\n\(gateway.stderr)")
+        #expect(h.api.baseURL == "https://127.0.0.1:\(port)")
+        #expect(try await h.api.get("/healthz", token: nil).status == 200)
         // Without the CA the certificate is not trusted: it really is the one configured.
         let untrusted = try Self.curl("https://127.0.0.1:\(port)/healthz")
         #expect(untrusted.status != 0)
         let plain = try Self.curl("http://127.0.0.1:\(port)/healthz")
         #expect(plain.status != 0 && plain.http != "200", "plain HTTP got \(plain)")
-        #expect(gateway.isRunning)
-        let startup = gateway.stderr.split(separator: "\n").first { $0.contains("control API listening") }
-        #expect(startup?.contains("https") == true, "\(gateway.stderr)")
+        #expect(h.child.isRunning)
+        let startup = h.log.split(separator: "\n").first { $0.contains("control API listening") }
+        #expect(startup?.contains("https") == true, "\(h.log)")
 
-        gateway.signal(SIGTERM)
-        #expect(await gateway.wait(timeout: .seconds(10)) == 0, "\(gateway.stderr)")
+        #expect(await h.terminate() == 0, "\(h.log)")
     }
 
     /// A file that is readable but no certificate passes `validate` (which checks readability)
@@ -75,10 +57,10 @@ struct APITLSTests {
         let (_, key) = try Self.makeCertificate(in: directory)
         let garbage = directory.file("garbage.pem")
         try directory.write("garbage.pem", "not a certificate\n")
-        let gateway = try Self.startGateway(port: FreePort.next(), certificate: garbage, key: key, in: directory)
-        defer { gateway.signal(SIGKILL) }
-        let status = await gateway.wait(timeout: .seconds(10))
-        #expect(status == 1, "\(gateway.stderr)")
-        #expect(gateway.stderr.contains("api.tls: \(garbage) is not a PEM certificate"), "\(gateway.stderr)")
+        let h = try await GatewayHarness(routes: "", api: true, apiTLS: (garbage, key), waitUntilReady: false)
+        defer { h.stop() }
+        let status = await h.child.wait(timeout: .seconds(30))
+        #expect(status == 1, "\(h.log)")
+        #expect(h.log.contains("api.tls: \(garbage) is not a PEM certificate"), "\(h.log)")
     }
 }

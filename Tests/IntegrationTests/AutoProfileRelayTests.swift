@@ -8,12 +8,6 @@ import TestSupport
 struct AutoProfileRelayTests {
     @Test func statusSaysWhetherTheSourceIsCopiedOrEncodedAndWhy() async throws {
         let nginx = try await Nginx()
-        let logs = try TempDirectory("logs")
-        // A phone-like seller: 640x360, 25 fps, keyframe every second, AAC.
-        let publisher = try FFmpeg.publish(
-            to: nginx.publishURL("src", "seller"), width: 640, height: 360, fps: 25, logDirectory: logs.path, name: "pub")
-        defer { publisher.signal(SIGKILL) }
-        try await Task.sleep(for: .seconds(1))
         let source = "source: { type: pull, url: \"\(nginx.publishURL("src", "seller"))\" }"
         let routes = """
             profiles:
@@ -32,8 +26,10 @@ struct AutoProfileRelayTests {
                 profile: small-auto
                 outputs: [nginx]
             """
-        let gateway = try Gateway(nginx: nginx, routes: routes)
-        defer { gateway.child.signal(SIGKILL) }
+        // A phone-like seller: 640x360, 25 fps, keyframe every second, AAC.
+        let gateway = try await GatewayHarness(
+            routes: routes, sellers: [.init(name: "seller", width: 640, height: 360)], nginx: nginx)
+        defer { gateway.stop() }
 
         let reported = await eventually(timeout: .seconds(30)) {
             statsLine(gateway.log, channel: "copied")?.contains("processing=\"passthrough: the source meets the profile") == true

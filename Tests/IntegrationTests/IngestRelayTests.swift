@@ -13,17 +13,17 @@ struct IngestRelayTests {
     @Test(arguments: [128, 4096, 65536])
     func ffmpegPublisherIsPassedThroughUnchanged(chunkSize: Int) async throws {
         let key = "studio-\(UUID().uuidString)"
-        let harness = try await IngestHarness(
+        let harness = try await GatewayHarness(
             routes: "routes:\n"
                 + ingestRoute(
                     "studio", channel: "studio", source: "{ type: rtmp, key: \"\(key)\" }", extra: "    reconnect_window: 0s\n"),
-            ingest: "  chunk_size: \(chunkSize)\n")
-        defer { harness.gateway.child.signal(SIGKILL) }
+            ingest: true, ingestSettings: "chunk_size: \(chunkSize)")
+        defer { harness.stop() }
         let source = try harness.clip("source", seconds: 8)
 
         let pusher = try harness.push(source, to: harness.url("live", key))
         let status = await pusher.wait(timeout: .seconds(30))
-        #expect(status == 0, "ffmpeg publisher: \(pusher.stderr)\ngateway:\n\(harness.gateway.log)")
+        #expect(status == 0, "ffmpeg publisher: \(pusher.stderr)\ngateway:\n\(harness.log)")
 
         let recording = try await harness.nginx.recording("studio")
         let probed = try FFprobe.streams(recording)
@@ -43,8 +43,8 @@ struct IngestRelayTests {
         #expect(
             receivedPictures == sentPictures,
             "received \(receivedPictures.count) of \(sentPictures.count) pictures; first difference at \(String(describing: firstDifference))")
-        #expect(!harness.gateway.log.contains(key), "the stream key reached the log")
-        #expect(harness.gateway.log.contains("publishing"), "\(harness.gateway.log)")
+        #expect(!harness.log.contains(key), "the stream key reached the log")
+        #expect(harness.log.contains("publishing"), "\(harness.log)")
     }
 
     /// RTMPS on its own port: ffmpeg publishes over TLS (a certificate made for the test), the
@@ -59,27 +59,26 @@ struct IngestRelayTests {
                 "-keyout", certificates.file("key.pem"), "-out", certificates.file("cert.pem"),
             ])
         try #require(made.status == 0, "\(made.stderr)")
-        let harness = try await IngestHarness(
+        let harness = try await GatewayHarness(
             routes: "routes:\n"
                 + ingestRoute("studio", channel: "studio", source: "{ type: rtmp, key: tlskey }", extra: "    reconnect_window: 0s\n"),
-            ingest: """
-                  rtmps:
-                    listen: 127.0.0.1:\(tlsPort)
-                    certificate: \(certificates.file("cert.pem"))
-                    private_key: \(certificates.file("key.pem"))
-
-                """,
-            api: true)
-        defer { harness.gateway.child.signal(SIGKILL) }
-        let listening = await eventually(timeout: .seconds(5)) { FreePort.isListening(tlsPort) }
-        try #require(listening, "\(harness.gateway.log)")
-        let ingest = try #require(try await harness.relay("studio")["ingest"] as? [String: Any])
+            api: true, ingest: true,
+            ingestSettings: """
+                rtmps:
+                  listen: 127.0.0.1:\(tlsPort)
+                  certificate: \(certificates.file("cert.pem"))
+                  private_key: \(certificates.file("key.pem"))
+                """)
+        defer { harness.stop() }
+        let listening = await eventually(timeout: .seconds(20)) { FreePort.isListening(tlsPort) }
+        try #require(listening, "\(harness.log)")
+        let ingest = try #require(try await harness.api.existingRelay("studio")["ingest"] as? [String: Any])
         #expect(ingest["secureUrl"] as? String == "rtmps://127.0.0.1:\(tlsPort)/live/tlskey", "\(ingest)")
 
         let source = try harness.clip("source", seconds: 4)
         let pusher = try harness.push(source, to: "rtmps://127.0.0.1:\(tlsPort)/live/tlskey")
         let status = await pusher.wait(timeout: .seconds(30))
-        #expect(status == 0, "ffmpeg over RTMPS: \(pusher.stderr)\ngateway:\n\(harness.gateway.log)")
+        #expect(status == 0, "ffmpeg over RTMPS: \(pusher.stderr)\ngateway:\n\(harness.log)")
         let received = try videoFrameHashes(try await harness.nginx.recording("studio"))
         #expect(received == (try videoFrameHashes(source)), "received \(received.count) pictures")
 
@@ -87,26 +86,26 @@ struct IngestRelayTests {
         let closed = try await RTMPTestPublisherThread.run { () -> Bool in
             let connection = try RTMPTestPublisherRawConnection(port: tlsPort)
             try? connection.send([3] + [UInt8](repeating: 0, count: 1536))
-            return try connection.waitForClose(timeout: .seconds(3))
+            return try connection.waitForClose(timeout: .seconds(20))
         }
-        #expect(closed && harness.gateway.child.isRunning)
+        #expect(closed && harness.child.isRunning)
     }
 
     /// Twenty publishers on the one ingest port, each with the random key of its own relay
     /// (started through the API, which tells the key): each stream reaches its own output.
     @Test func twentyPublishersOnOnePortEachReachTheirOwnRelay() async throws {
-        let harness = try await IngestHarness(
-            routes: "routes:\n" + ingestRoute("cams", match: "cam{n}", source: "{ type: rtmp }"), api: true)
-        defer { harness.gateway.child.signal(SIGKILL) }
+        let harness = try await GatewayHarness(
+            routes: "routes:\n" + ingestRoute("cams", match: "cam{n}", source: "{ type: rtmp }"), api: true, ingest: true)
+        defer { harness.stop() }
         let count = 20
         // A different picture width per publisher tells the streams apart at nginx.
         let widths = (0..<count).map { 160 + 16 * $0 }
         var urls: [String] = []
         for index in 0..<count {
-            let relay = try await harness.start("cam\(index)")
+            let relay = try await harness.api.start("cam\(index)")
             let ingest = try #require(relay["ingest"] as? [String: Any], "\(relay)")
             let url = try #require(ingest["url"] as? String)
-            #expect(url.hasPrefix("rtmp://127.0.0.1:\(harness.ingestPort)/live/"))
+            #expect(url.hasPrefix(harness.url("live", "")))
             #expect(ingest["state"] as? String == "waiting")
             urls.append(url)
         }
@@ -121,12 +120,12 @@ struct IngestRelayTests {
         let flowing = await eventually(timeout: .seconds(60), every: .seconds(1)) {
             (0..<count).allSatisfy { harness.nginx.segments("cam\($0)").count >= 3 }
         }
-        #expect(flowing, "not every stream reached nginx; log:\n\(harness.gateway.log.suffix(4000))")
+        #expect(flowing, "not every stream reached nginx; log:\n\(harness.log.suffix(4000))")
         for index in 0..<count {
             let segments = harness.nginx.segments("cam\(index)").dropLast().suffix(2).map { "\(harness.nginx.prefix.path)/hls/\($0)" }
             let video = try #require(try FFprobe.streams("concat:" + segments.joined(separator: "|")).first { $0.codecType == "video" })
             #expect(video.width == widths[index] && video.height == 120, "cam\(index) got \(video)")
-            let relay = try await harness.relay("cam\(index)")
+            let relay = try await harness.api.existingRelay("cam\(index)")
             let ingest = try #require(relay["ingest"] as? [String: Any])
             let publisher = try #require(ingest["publisher"] as? [String: Any], "cam\(index): \(ingest)")
             #expect(ingest["state"] as? String == "publishing")
@@ -135,10 +134,10 @@ struct IngestRelayTests {
             #expect((publisher["bytesIn"] as? Int ?? 0) > 10_000 && (publisher["bitrateKbps"] as? Double ?? 0) > 0, "\(publisher)")
             #expect(relay["state"] as? String == "active", "cam\(index): \(relay)")
         }
-        let metrics = try await harness.http!.send("GET", "/metrics", token: IngestHarness.adminToken).text
+        let metrics = try await harness.api.get("/metrics").text
         #expect(metrics.contains("relaygate_ingest_publishers 20"), "\(metrics)")
         #expect(metrics.contains("relaygate_ingest_publishing{route=\"cams\",channel=\"cam7\"} 1") || metrics.contains("relaygate_ingest_publishing{channel=\"cam7\",route=\"cams\"} 1"), "\(metrics)")
         #expect(metrics.contains("relaygate_ingest_publisher_uptime_seconds{"), "\(metrics)")
-        #expect(!urls.contains { harness.gateway.log.contains(String($0.split(separator: "/").last!)) }, "a key reached the log")
+        #expect(!urls.contains { harness.log.contains(String($0.split(separator: "/").last!)) }, "a key reached the log")
     }
 }

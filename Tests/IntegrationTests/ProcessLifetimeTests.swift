@@ -7,29 +7,22 @@ import TestSupport
 struct ProcessLifetimeTests {
     @Test func sigkillOfTheGatewayLeavesNoWorkerBehind() async throws {
         let nginx = try await Nginx()
-        let logs = try TempDirectory("logs")
-        let publishers = try ["p1", "p2"].map {
-            try FFmpeg.publish(
-                to: nginx.publishURL("src", $0), width: 320, height: 240, fps: 25, logDirectory: logs.path, name: $0)
-        }
-        defer { publishers.forEach { $0.signal(SIGKILL) } }
-        try await Task.sleep(for: .seconds(1))
-        let gateway = try Gateway(
-            nginx: nginx,
+        let gateway = try await GatewayHarness(
             routes: "routes:\n" + pullRoute("r1", source: "p1", channel: "k1", nginx: nginx)
-                + pullRoute("r2", source: "p2", channel: "k2", nginx: nginx))
+                + pullRoute("r2", source: "p2", channel: "k2", nginx: nginx),
+            sellers: [.init(name: "p1"), .init(name: "p2")], nginx: nginx)
+        defer { gateway.stop() }
         let supervisor = gateway.child.pid
-        let running = await eventually(timeout: .seconds(20)) {
+        let running = await eventually(timeout: .seconds(30)) {
             gateway.workers.count == 2 && nginx.segments("k1").count >= 1 && nginx.segments("k2").count >= 1
         }
         #expect(running, "relays did not start; log:\n\(gateway.log)")
         let workers = gateway.workers.map(\.pid)
 
-        gateway.child.signal(SIGKILL)
-        try await Task.sleep(for: .seconds(2))
-        #expect(processes(containing: "--supervisor-pid \(supervisor) ").isEmpty)
-        for pid in workers {
-            #expect(!isAlive(pid), "worker \(pid) survived")
+        gateway.kill()
+        let gone = await eventually(timeout: .seconds(20), every: .milliseconds(50)) {
+            processes(containing: "--supervisor-pid \(supervisor) ").isEmpty && workers.allSatisfy { !isAlive($0) }
         }
+        #expect(gone, "survived: \(processes(containing: "--supervisor-pid \(supervisor) "))")
     }
 }

@@ -25,13 +25,8 @@ struct ReloadTests {
 
     @Test func unchangedRelaysKeepTheirWorkerAndSessionAcrossAReload() async throws {
         let nginx = try await Nginx()
-        let logs = try TempDirectory("logs")
-        let publisher = try FFmpeg.publish(
-            to: nginx.publishURL("src", "cam"), width: 320, height: 240, fps: 25, logDirectory: logs.path, name: "pub")
-        defer { publisher.signal(SIGKILL) }
-        try await Task.sleep(for: .seconds(1))
-        let gateway = try Gateway(nginx: nginx, routes: Self.routes(Array(1...5), nginx: nginx))
-        defer { gateway.child.signal(SIGKILL) }
+        let gateway = try await GatewayHarness(routes: Self.routes(Array(1...5), nginx: nginx), sellers: [.cam], nginx: nginx)
+        defer { gateway.stop() }
         let up = await eventually(timeout: .seconds(30)) { (1...5).allSatisfy { nginx.segments("c\($0)").count >= 2 } }
         #expect(up, "not all five relays streamed; log:\n\(gateway.log)")
 
@@ -40,10 +35,10 @@ struct ReloadTests {
         #expect(pids.allSatisfy { $0 != nil })
 
         // Keep r1–r3, change r4's profile, drop r5, add r6.
-        try gateway.config.write("conf.d/30-routes.yaml", Self.routes([1, 2, 3, 4, 6], nginx: nginx, changed: 4))
+        try gateway.writeRoutes(Self.routes([1, 2, 3, 4, 6], nginx: nginx, changed: 4))
         let reload = try gateway.reload()
         #expect(reload.status == 0 && reload.stdout.contains("is reloading"), "\(reload)")
-        let applied = await eventually(timeout: .seconds(30)) {
+        let applied = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
             nginx.segments("c6").count >= 2 && nginx.publishSessions("c4").count == 2
                 && nginx.publishSessions("c5").allSatisfy(\.ended) && worker(4) != nil && worker(5) == nil
         }
@@ -52,7 +47,11 @@ struct ReloadTests {
         #expect(gateway.log.contains("relay changed; restarting it") && gateway.log.contains("removed from config"))
 
         // Let the untouched relays stream past the reload, then judge them.
-        try await Task.sleep(for: .seconds(3))
+        let segmentsAtReload = (1...3).map { nginx.segments("c\($0)").count }
+        let streamedOn = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
+            (1...3).allSatisfy { nginx.segments("c\($0)").count >= segmentsAtReload[$0 - 1] + 3 }
+        }
+        #expect(streamedOn, "an untouched relay stalled after the reload: \((1...3).map { nginx.segments("c\($0)").count })")
         for i in 1...3 {
             #expect(worker(i) == pids[i - 1], "r\(i) got a new worker")
             let sessions = nginx.publishSessions("c\(i)")
@@ -64,16 +63,17 @@ struct ReloadTests {
 
         // An invalid config: everything keeps running, the errors are logged with positions.
         let running = (1...6).map(worker)
-        try gateway.config.write("conf.d/30-routes.yaml", Self.routes([1, 2, 3], nginx: nginx) + "  r7: { chanel: c7 }\n")
+        try gateway.writeRoutes(Self.routes([1, 2, 3], nginx: nginx) + "  r7: { chanel: c7 }\n")
         let refused = try gateway.reload()
         #expect(refused.status == 1 && refused.stderr.contains("unknown key \"chanel\""), "\(refused)")
         #expect(refused.stderr.contains("not reloading"))
         // Signalled anyway, the gateway refuses it too.
         gateway.child.signal(SIGHUP)
-        let rejected = await eventually(timeout: .seconds(10)) { gateway.log.contains("reload rejected") }
+        let rejected = await eventually(timeout: .seconds(20), every: .milliseconds(100)) { gateway.log.contains("reload rejected") }
         #expect(rejected, "log:\n\(gateway.log)")
         #expect(gateway.log.contains("30-routes.yaml:") && gateway.log.contains("unknown key \"chanel\""))
-        try await Task.sleep(for: .seconds(2))
+        // Rejected means nothing was applied: the same workers, every session still open.
+        #expect(gateway.log.components(separatedBy: "configuration reloaded").count - 1 == 1, "\(gateway.log)")
         #expect((1...6).map(worker) == running, "an invalid reload changed the running relays")
         #expect([1, 2, 3, 4, 6].allSatisfy { nginx.publishSessions("c\($0)").last?.ended == false })
     }

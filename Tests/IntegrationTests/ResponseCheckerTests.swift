@@ -40,4 +40,38 @@ struct ResponseCheckerTests {
         #expect(validator.problems("GET", "/x", reply(429, "", headers: ["retry-after": "1"])).isEmpty)
         #expect(!validator.problems("POST", "/x", reply(200, #"{"a": 1}"#)).isEmpty)
     }
+
+    /// Concrete paths find their documented template; a literal segment beats a parameter;
+    /// an undocumented path has none, and its reply must be a JSON error of the document.
+    @Test func openAPIValidatorFindsTheTemplateOfAConcretePath() throws {
+        let document = """
+            {"openapi": "3.0.3", "paths": {
+              "/v1/relays": {"get": {"responses": {"200": {"description": ""}}}},
+              "/v1/relays/{channelId}": {"get": {"responses": {"404": {"description": "",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+              "/v1/hooks/{name}": {"post": {"responses": {"200": {"description": ""}}}},
+              "/v1/hooks/agora": {"post": {"responses": {"200": {"description": ""}}}}},
+             "components": {"schemas": {"Error": {"type": "object", "additionalProperties": false, "required": ["error"],
+               "properties": {"error": {"type": "object", "required": ["code", "message"],
+                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}}}
+            """
+        let validator = try OpenAPIValidator(json: Data(document.utf8))
+        #expect(validator.template(for: "/v1/relays?state=active") == "/v1/relays")
+        #expect(validator.template(for: "/v1/relays/seller_1") == "/v1/relays/{channelId}")
+        #expect(validator.template(for: "/v1/relays/{channelId}") == "/v1/relays/{channelId}")
+        #expect(validator.template(for: "/v1/hooks/agora") == "/v1/hooks/agora")
+        #expect(validator.template(for: "/v1/hooks/other") == "/v1/hooks/{name}")
+        #expect(validator.template(for: "/v1/relays/a/b") == nil)
+        #expect(validator.template(for: "/v1/relays/") == nil)
+        #expect(validator.template(for: "/v2/relays") == nil)
+
+        let json = ["content-type": "application/json"]
+        let notFound = HTTPReply(status: 404, headers: json, body: Data(#"{"error": {"code": "not_found", "message": "x"}}"#.utf8))
+        #expect(validator.problems("GET", "/v1/relays/seller_1", notFound).isEmpty)
+        #expect(!validator.problems("GET", "/v1/nothing", notFound).isEmpty)
+        #expect(validator.errorProblems("GET", "/v1/nothing", notFound).isEmpty)
+        #expect(!validator.errorProblems("GET", "/v1/nothing", HTTPReply(status: 200, headers: json, body: Data("{}".utf8))).isEmpty)
+        #expect(!validator.errorProblems("GET", "/v1/nothing", HTTPReply(status: 404, headers: [:], body: Data("gone".utf8))).isEmpty)
+        #expect(!validator.errorProblems("GET", "/v1/nothing", HTTPReply(status: 404, headers: json, body: Data(#"{"e": 1}"#.utf8))).isEmpty)
+    }
 }

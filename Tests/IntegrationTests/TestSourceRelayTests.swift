@@ -7,7 +7,6 @@ import TestSupport
 @Suite(.serialized)
 struct TestSourceRelayTests {
     @Test func testSourceThroughA480pProfileBecomesHLS() async throws {
-        let nginx = try await Nginx()
         let route = """
             routes:
               synthetic:
@@ -16,15 +15,15 @@ struct TestSourceRelayTests {
                 profile: 480p
                 outputs: [nginx]
             """
-        let gateway = try Gateway(nginx: nginx, routes: route)
-        defer { gateway.child.signal(SIGKILL) }
-        let up = await eventually(timeout: .seconds(25)) { nginx.segments("synth").count >= 4 }
+        let gateway = try await GatewayHarness(routes: route)
+        defer { gateway.stop() }
+        let nginx = gateway.nginx
+        let up = await eventually(timeout: .seconds(30)) { nginx.segments("synth").count >= 4 }
         #expect(up, "no HLS; log:\n\(gateway.log)")
 
         try expect480pHLS(nginx, "synth")
 
-        gateway.child.signal(SIGTERM)
-        #expect(await gateway.child.wait(timeout: .seconds(20)) == 0)
+        #expect(await gateway.terminate() == 0)
         #expect(nginx.publishSessions("synth").allSatisfy { $0.clean })
     }
 }

@@ -7,14 +7,11 @@ import TestSupport
 /// crash loop ends the relay `failed` and the channel falls back to Agora only.
 @Suite(.serialized)
 struct WorkerCrashTests {
-    static let adminToken = "admin-\(UUID().uuidString)"
-
     /// `seller_1` (route `flaky`, crash loop at 5 failures in 1m, backoff from 500 ms) and
     /// `steady_2` (route `steady`), both static. `flaky` reads the in-process test source
-    /// through a small H.264 profile: a pulled source's stream probing takes seconds (the
-    /// demuxer's, not the supervisor's), which would hide the restart latency this measures.
-    /// `steady` pulls the 320x240 publisher through passthrough. (A pulled seller's restart
-    /// latency has its own test below.)
+    /// through a small H.264 profile, so each new worker publishes without waiting for a
+    /// live input's keyframe and the five kills go quickly. `steady` pulls the 320x240
+    /// publisher through passthrough. (A pulled seller's restart has its own test below.)
     static func routes(_ nginx: Nginx) -> String {
         """
         profiles:
@@ -38,59 +35,40 @@ struct WorkerCrashTests {
         """
     }
 
-    /// SIGKILLs `victim` (the worker of `channel`) and times how long until a new worker
-    /// runs and until nginx sees a new publish; then checks HLS keeps coming.
-    static func killAndTimeRepublish(_ victim: Int32, _ channel: String, _ gateway: Gateway, _ nginx: Nginx) async throws
-        -> (respawn: Duration, republish: Duration)
-    {
-        let sessions = nginx.publishSessions(channel).count
+    /// SIGKILLs `victim` (the worker of `channel`) and waits for what a viewer and an
+    /// operator see: a new worker, a new publish at nginx, HLS that keeps coming. How fast
+    /// that happens is measured in bench/respawn.sh, not here.
+    static func killAndExpectRepublish(_ victim: Int32, _ channel: String, _ h: GatewayHarness) async throws {
+        let sessions = h.nginx.publishSessions(channel).count
         kill(victim, SIGKILL)
-        let killedAt = ContinuousClock.now
-        let respawned = await eventually(timeout: .seconds(5), every: .milliseconds(10)) {
-            worker(gateway, channel).map { $0 != victim } == true
+        let respawned = await eventually(timeout: .seconds(30), every: .milliseconds(20)) {
+            h.worker(channel).map { $0 != victim } == true
         }
-        let respawn = ContinuousClock.now - killedAt
-        try #require(respawned, "no new worker for \(channel); log:\n\(gateway.log)")
-        let republished = await eventually(timeout: .seconds(5), every: .milliseconds(20)) {
-            nginx.publishSessions(channel).count > sessions
+        try #require(respawned, "no new worker for \(channel); log:\n\(h.log)")
+        let republished = await eventually(timeout: .seconds(30), every: .milliseconds(20)) {
+            h.nginx.publishSessions(channel).count > sessions
         }
-        let republish = ContinuousClock.now - killedAt
-        try #require(republished, "\(channel) not published again; log:\n\(gateway.log)")
-        print("\(channel): worker SIGKILL → new worker after \(respawn), republished at nginx after \(republish)")
+        try #require(republished, "\(channel) not published again; log:\n\(h.log)")
         // HLS keeps coming (nginx starts a new segment sequence for the new session).
-        let segments = nginx.segments(channel).count
-        let flowing = await eventually(timeout: .seconds(8)) { nginx.segments(channel).count >= segments + 3 }
-        #expect(flowing, "no new HLS segments for \(channel) after the restart")
-        return (respawn, republish)
-    }
-
-    /// Which worker runs `channel` (its command line names the relay as `route/channel`).
-    static func worker(_ gateway: Gateway, _ channel: String) -> Int32? {
-        gateway.workers.first { $0.cmdline.contains("/\(channel)") }?.pid
+        #expect(await h.hlsKeepsComing(channel, count: 3), "no new HLS segments for \(channel) after the restart")
     }
 
     @Test func killedWorkerRepublishesAtOnceThenBacksOffAndGivesUp() async throws {
-        let port = FreePort.next()
-        let (postgres, nginx, publisher) = try await FaultHarness.start()
-        defer { publisher.signal(SIGKILL) }
-        let gateway = try Gateway(
-            nginx: nginx, routes: Self.routes(nginx),
-            settings: FaultHarness.settings(postgres, apiPort: port, token: Self.adminToken),
-            environment: ["RELAYGATE_ADMIN_TOKEN": Self.adminToken])
-        defer { gateway.child.signal(SIGKILL) }
-        let up = await eventually(timeout: .seconds(20)) {
-            nginx.segments("seller_1").count >= 2 && nginx.segments("steady_2").count >= 2
-                && Self.worker(gateway, "seller_1") != nil
+        let nginx = try await Nginx()
+        let h = try await GatewayHarness(routes: Self.routes(nginx), sellers: [.cam], database: true, api: true, nginx: nginx)
+        defer { h.stop() }
+        let postgres = try #require(h.postgres)
+        let up = await eventually(timeout: .seconds(30)) {
+            nginx.segments("seller_1").count >= 2 && nginx.segments("steady_2").count >= 2 && h.worker("seller_1") != nil
         }
-        try #require(up, "relays did not start; log:\n\(gateway.log)")
+        try #require(up, "relays did not start; log:\n\(h.log)")
         let steadySessions = nginx.publishSessions("steady_2").count
 
-        // Kill 1: the output is published again within a second.
-        var victim = try #require(Self.worker(gateway, "seller_1"))
+        // Kill 1: a new worker publishes again, and restart 1 was scheduled at once (its
+        // delay, 0.0 s, is in relay_events below).
+        var victim = try #require(h.worker("seller_1"))
         var sessionsAtKill = nginx.publishSessions("seller_1").count
-        let (respawnTime, republishTime) = try await Self.killAndTimeRepublish(victim, "seller_1", gateway, nginx)
-        #expect(respawnTime < .milliseconds(500), "new worker after \(respawnTime)")
-        #expect(republishTime < .seconds(1), "republished after \(republishTime); log:\n\(gateway.log)")
+        try await Self.killAndExpectRepublish(victim, "seller_1", h)
         let playlist = (try? String(contentsOfFile: nginx.playlistPath("seller_1"), encoding: .utf8)) ?? ""
         // nginx marks the first segment of a stream too; only the ones after it are breaks.
         let afterFirst = playlist.components(separatedBy: ".ts").dropFirst().joined()
@@ -98,34 +76,30 @@ struct WorkerCrashTests {
 
         // Kills 2 to 5, each as soon as the new worker publishes: the pauses grow, then it gives up.
         for attempt in 2...5 {
-            let next = await eventually(timeout: .seconds(15), every: .milliseconds(50)) {
-                nginx.publishSessions("seller_1").count > sessionsAtKill
-                    && Self.worker(gateway, "seller_1").map { $0 != victim } == true
+            let next = await eventually(timeout: .seconds(30), every: .milliseconds(50)) {
+                nginx.publishSessions("seller_1").count > sessionsAtKill && h.worker("seller_1").map { $0 != victim } == true
             }
-            try #require(next, "kill \(attempt): no new worker published; log:\n\(gateway.log)")
-            victim = try #require(Self.worker(gateway, "seller_1"))
+            try #require(next, "kill \(attempt): no new worker published; log:\n\(h.log)")
+            victim = try #require(h.worker("seller_1"))
             sessionsAtKill = nginx.publishSessions("seller_1").count
             kill(victim, SIGKILL)
         }
-        let http = HTTPClient(baseURL: "http://127.0.0.1:\(port)")
-        let failed = await eventually(timeout: .seconds(10)) {
-            let reply = try? await http.send("GET", "/v1/relays/seller_1", token: Self.adminToken)
-            return (reply?.json as? [String: Any])?["state"] as? String == "failed"
+        let failed = try await eventually(timeout: .seconds(30)) {
+            try await h.api.relay("seller_1")?["state"] as? String == "failed"
         }
-        let view = try await http.send("GET", "/v1/relays/seller_1", token: Self.adminToken)
-        #expect(failed, "\(view); log:\n\(gateway.log)")
-        #expect(view.text.contains("crash loop: 5 failures in 1m"), "\(view)")
-        #expect(Self.worker(gateway, "seller_1") == nil, "a failed relay keeps no worker")
+        let view = try #require(try await h.api.relay("seller_1"))
+        #expect(failed, "\(view); log:\n\(h.log)")
+        #expect((view["lastError"] as? String ?? "").contains("crash loop: 5 failures in 1m"), "\(view)")
+        #expect(h.worker("seller_1") == nil, "a failed relay keeps no worker")
 
-        let recorded = await eventually(timeout: .seconds(10)) {
-            (try? FaultHarness.channelRow(postgres, id: 1)) == "error|NULL|agora-only"
+        let recorded = await eventually(timeout: .seconds(20)) {
+            (try? channelStatus(postgres, id: 1)) == "error|NULL|agora-only"
         }
-        #expect(recorded, "channels row: \((try? FaultHarness.channelRow(postgres, id: 1)) ?? "none")")
+        #expect(recorded, "channels row: \((try? channelStatus(postgres, id: 1)) ?? "none")")
         let reasons = try postgres.psql(
             "SELECT string_agg(reason, ';' ORDER BY id) FROM relay_events WHERE channel = 'seller_1' "
                 + "AND event = 'transition' AND reason LIKE 'restart %'")
         // "restart 1 in 0.0 s;restart 2 in 0.5 s;restart 3 in 1.0 s;restart 4 in 2.1 s" (±20 % jitter).
-        print("relay_events restart reasons: \(reasons)")
         let delays = reasons.split(separator: ";").compactMap { Double($0.split(separator: " ")[3]) }
         #expect(delays.count == 4 && delays[0] == 0 && zip(delays, delays.dropFirst()).allSatisfy { $0 < $1 }, "\(reasons)")
         let failure = try postgres.psql("SELECT reason FROM relay_events WHERE channel = 'seller_1' AND event = 'failed'")
@@ -133,42 +107,33 @@ struct WorkerCrashTests {
 
         // The other relay never noticed.
         #expect(nginx.publishSessions("steady_2").count == steadySessions)
-        #expect(try FaultHarness.channelRow(postgres, id: 2).hasPrefix("active|"))
+        #expect(try channelStatus(postgres, id: 2).hasPrefix("active|"))
 
         // Asking for the failed relay again starts it afresh; it stays a static relay.
         let sessionsWhenFailed = nginx.publishSessions("seller_1").count
-        let again = try await http.send(
-            "POST", "/v1/relays", token: Self.adminToken, json: ["channelId": "seller_1", "sellerUid": "uid-1"])
-        #expect(again.status == 200, "\(again)")
-        let back = await eventually(timeout: .seconds(10)) {
+        try await h.api.start("seller_1", sellerUid: "uid-1")
+        let back = await eventually(timeout: .seconds(30)) {
             nginx.publishSessions("seller_1").count > sessionsWhenFailed
-                && (try? FaultHarness.channelRow(postgres, id: 1))?.hasPrefix("active|") == true
+                && (try? channelStatus(postgres, id: 1))?.hasPrefix("active|") == true
         }
-        #expect(back, "log:\n\(gateway.log)")
-        let view2 = try await http.send("GET", "/v1/relays/seller_1", token: Self.adminToken)
-        #expect((view2.json as? [String: Any])?["origin"] as? String == "config", "\(view2)")
+        #expect(back, "log:\n\(h.log)")
+        #expect(try await h.api.relay("seller_1")?["origin"] as? String == "config")
     }
 
-    /// The seller's own stream pulled from nginx (the usual case). Opening a live input
-    /// waits for its next keyframe (libav needs one decoded picture to know the stream), so
-    /// the new worker publishes within one source GOP (1 s here) plus ~0.2 s to connect;
-    /// measured 0.4–1.1 s.
-    @Test func killedWorkerOfAPulledSellerRepublishesWithinAGOP() async throws {
+    /// The seller's own stream pulled from nginx (the usual case): the new worker opens the
+    /// live input again and publishes; the relay counts the restart.
+    @Test func killedWorkerOfAPulledSellerRepublishes() async throws {
         let nginx = try await Nginx()
-        let logs = try TempDirectory("logs")
-        let publisher = try FFmpeg.publish(
-            to: nginx.publishURL("src", "cam"), width: 320, height: 240, fps: 25, logDirectory: logs.path, name: "pub")
-        defer { publisher.signal(SIGKILL) }
-        try await Task.sleep(for: .seconds(1))
-        let gateway = try Gateway(nginx: nginx, routes: "routes:\n" + pullRoute("seller", source: "cam", channel: "out", nginx: nginx))
-        defer { gateway.child.signal(SIGKILL) }
-        let up = await eventually(timeout: .seconds(20)) {
-            nginx.segments("out").count >= 2 && Self.worker(gateway, "out") != nil
-        }
-        try #require(up, "log:\n\(gateway.log)")
+        let h = try await GatewayHarness(
+            routes: "routes:\n" + pullRoute("seller", source: "cam", channel: "out", nginx: nginx), sellers: [.cam], api: true,
+            nginx: nginx)
+        defer { h.stop() }
+        let up = await eventually(timeout: .seconds(30)) { nginx.segments("out").count >= 2 && h.worker("out") != nil }
+        try #require(up, "log:\n\(h.log)")
 
-        let victim = try #require(Self.worker(gateway, "out"))
-        let (_, republishTime) = try await Self.killAndTimeRepublish(victim, "out", gateway, nginx)
-        #expect(republishTime < .milliseconds(1500), "republished after \(republishTime); log:\n\(gateway.log)")
+        try await Self.killAndExpectRepublish(try #require(h.worker("out")), "out", h)
+        let relay = try #require(try await h.api.relay("out"))
+        #expect(relay["restarts"] as? Int == 1, "\(relay)")
+        #expect(h.log.contains("relay worker died unexpectedly (killed by signal 9)"), "\(h.log)")
     }
 }

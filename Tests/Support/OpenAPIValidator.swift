@@ -16,12 +16,36 @@ public struct OpenAPIValidator: @unchecked Sendable {
         self.document = document
     }
 
+    /// The documented path that a request to `path` (concrete, maybe with a query) is served
+    /// by: the path itself when the document has it, else the template whose `{parameter}`
+    /// segments match, a literal segment winning over a parameter (`/v1/webhooks/agora`
+    /// before `/v1/webhooks/{name}`). Nil when none matches.
+    public func template(for path: String) -> String? {
+        let bare = String(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
+        let paths = (document["paths"] as? [String: Any]) ?? [:]
+        if paths[bare] != nil { return bare }
+        let segments = bare.split(separator: "/", omittingEmptySubsequences: false)
+        let matches = paths.keys.filter { template in
+            let parts = template.split(separator: "/", omittingEmptySubsequences: false)
+            return parts.count == segments.count
+                && zip(parts, segments).allSatisfy { part, segment in
+                    part == segment || (part.hasPrefix("{") && part.hasSuffix("}") && !segment.isEmpty)
+                }
+        }
+        // Fewest parameters first: the most literal template serves the request.
+        return matches.min { parameters($0) < parameters($1) || (parameters($0) == parameters($1) && $0 < $1) }
+    }
+
+    private func parameters(_ template: String) -> Int { template.filter { $0 == "{" }.count }
+
     /// Every problem with `reply` as the answer to `method` on `path` (a template such as
-    /// `/v1/relays/{channelId}`); empty when it conforms.
+    /// `/v1/relays/{channelId}`, or a concrete path, whose template is looked up); empty
+    /// when it conforms.
     public func problems(_ method: String, _ path: String, _ reply: HTTPReply) -> [String] {
         let at = "\(method) \(path) → \(reply.status)"
-        guard let operation = ((document["paths"] as? [String: Any])?[path] as? [String: Any])?[method.lowercased()]
-            as? [String: Any]
+        guard let documented = template(for: path),
+            let operation = ((document["paths"] as? [String: Any])?[documented] as? [String: Any])?[method.lowercased()]
+                as? [String: Any]
         else { return ["\(at): no such operation in the document"] }
         guard let declared = (operation["responses"] as? [String: Any])?["\(reply.status)"] as? [String: Any] else {
             return ["\(at): status not declared"]
@@ -44,6 +68,20 @@ public struct OpenAPIValidator: @unchecked Sendable {
         guard mediaType == "application/json", let schema = media["schema"] as? [String: Any] else { return problems }
         guard let value = reply.json else { return problems + ["\(at): body is not JSON: \(reply.text)"] }
         validate(value, schema, at: "\(at) body", into: &problems)
+        return problems
+    }
+
+    /// Problems with `reply` as an answer the document does not list (an unknown endpoint):
+    /// it must still be an error in the document's `Error` schema, as JSON.
+    public func errorProblems(_ method: String, _ path: String, _ reply: HTTPReply) -> [String] {
+        let at = "\(method) \(path) → \(reply.status)"
+        var problems: [String] = []
+        if reply.status < 400 { problems.append("\(at): an undocumented request succeeded") }
+        let mediaType = reply.headers["content-type"]?.split(separator: ";").first.map(String.init) ?? ""
+        guard mediaType == "application/json", let value = reply.json else {
+            return problems + ["\(at): not a JSON error (\(mediaType)): \(reply.text)"]
+        }
+        validate(value, ["$ref": "#/components/schemas/Error"], at: "\(at) body", into: &problems)
         return problems
     }
 

@@ -16,6 +16,10 @@ public struct RTMPTestPublisherCounts: Sendable, Equatable {
     public var extendedTimestamps = 0
     /// Whether a message's timestamp was smaller than the one before it: the 32-bit wrap.
     public var wrapped = false
+    /// Real-time sending only: the media time (ms from the first tag) of the last message
+    /// held until it was due, and how many went out before they were due (a stop only).
+    public var pacedUntilMilliseconds: UInt64 = 0
+    public var sentEarly = 0
 
     public init() {}
 }

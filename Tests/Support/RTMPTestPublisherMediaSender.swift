@@ -49,8 +49,14 @@ struct RTMPTestPublisherMediaSender {
                     lateMetadata = nil
                 }
                 if media.realTime {
-                    try wait(until: start + .milliseconds(Int64(mediaTime)))
+                    let due = start + .milliseconds(Int64(mediaTime))
+                    try wait(until: due)
                     if publisher.stopRequested { break passes }
+                    let early = ContinuousClock.now < due
+                    publisher.count { sent in
+                        sent.pacedUntilMilliseconds = mediaTime
+                        if early { sent.sentEarly += 1 }
+                    }
                 } else {
                     try publisher.service(until: .now)
                 }

@@ -60,6 +60,10 @@ public final class FakeAgora: Sendable {
         var ticker: Task<Void, Never>?
     }
 
+    /// Sees every reply a webhook receiver gave, with the URL it was POSTed to.
+    public typealias ReplyObserver = @Sendable (_ url: String, _ reply: HTTPReply) -> Void
+    private let replyObserver = Mutex<ReplyObserver?>(nil)
+
     private let machinery = Mutex(Machinery())
 
     private init(credentials: Credentials, webhookURL: String?) throws {
@@ -92,6 +96,10 @@ public final class FakeAgora: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(machinery.withLock { $0.server?.port ?? 0 })" }
 
     public func setWebhookURL(_ url: String) { state.withLock { $0.webhookURL = url } }
+
+    /// `observer` sees each reply to every later NCS delivery (so a test can check the
+    /// receiver's answers against its API document).
+    public func observeWebhookReplies(_ observer: @escaping ReplyObserver) { replyObserver.withLock { $0 = observer } }
 
     /// Stops ffmpeg children and the server.
     public func shutdown() async {
@@ -187,7 +195,8 @@ public final class FakeAgora: Sendable {
         }
         guard let url else { return [] }
         let key = signed ? (secret ?? credentials.ncsSecret) : nil
-        return await delivery.deliver(n, to: url, secret: key, retry: retry) { [self] _ in
+        let observer = replyObserver.withLock { $0 }
+        return await delivery.deliver(n, to: url, secret: key, retry: retry, answered: { observer?(url, $0) }) { [self] _ in
             !state.withLock { $0.shutDown }
         }
     }

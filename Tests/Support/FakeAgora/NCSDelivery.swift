@@ -21,10 +21,12 @@ struct NCSDelivery: Sendable {
     }
 
     /// Every status received, one per attempt. `willSend` sees each attempt's notification
-    /// as written (so a caller can record what went out) and may stop the retries (shutdown).
+    /// as written (so a caller can record what went out) and may stop the retries (shutdown);
+    /// `answered` sees each HTTP reply the receiver gave (a test checks it against the
+    /// receiver's API document).
     func deliver(
         _ notification: FakeAgora.Notification, to url: String, secret: String?, retry: Bool,
-        willSend: (FakeAgora.Notification) -> Bool
+        answered: (HTTPReply) -> Void = { _ in }, willSend: (FakeAgora.Notification) -> Bool
     ) async -> [Int] {
         var statuses: [Int] = []
         var attempt = notification
@@ -34,16 +36,18 @@ struct NCSDelivery: Sendable {
                 attempt.notifyMs = FakeAgora.Notification.nowMs()
             }
             guard willSend(attempt) else { break }
-            let status = await post(attempt.body, to: url, secret: secret)
+            let reply = await post(attempt.body, to: url, secret: secret)
+            if let reply { answered(reply) }
+            let status = reply?.status ?? Self.noAnswer
             statuses.append(status)
             if status == 200 { break }
         }
         return statuses
     }
 
-    /// One POST of `body`, signed with `secret` unless it is nil.
-    func post(_ body: [UInt8], to url: String, secret: String?) async -> Int {
-        guard let target = URL(string: url) else { return Self.noAnswer }
+    /// One POST of `body`, signed with `secret` unless it is nil; nil when no HTTP answer came.
+    func post(_ body: [UInt8], to url: String, secret: String?) async -> HTTPReply? {
+        guard let target = URL(string: url) else { return nil }
         var request = URLRequest(url: target)
         request.httpMethod = "POST"
         request.httpBody = Data(body)
@@ -53,9 +57,13 @@ struct NCSDelivery: Sendable {
             request.setValue(signatures.sha1, forHTTPHeaderField: "Agora-Signature")
             request.setValue(signatures.sha256, forHTTPHeaderField: "Agora-Signature-V2")
         }
-        guard let (_, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else {
-            return Self.noAnswer
+        guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else {
+            return nil
         }
-        return http.statusCode
+        var headers: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return HTTPReply(status: http.statusCode, headers: headers, body: data)
     }
 }
