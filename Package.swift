@@ -274,7 +274,7 @@ let package = Package(
         .executableTarget(
             name: "relaygate-probe",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "RelayDaemon", "WorkerProtocol", "PassthroughTranscoder",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayDaemon", "WorkerProtocol", "PassthroughTranscoder", "RTMPSink",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CompanionProbe", swiftSettings: swiftSettings
