@@ -201,7 +201,7 @@ let package = Package(
         // Each relay's lifecycle and the supervisor carrying it out, on a manual clock with a
         // fake executor and companion: no process, no sleep.
         .testTarget(
-            name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "RelayCore", "WorkerProtocol"],
+            name: "RelayRuntimeTests", dependencies: ["RelayRuntime", "RelayCore", "WorkerProtocol", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // The agora source's converter plan and names, without the network.
@@ -217,7 +217,7 @@ let package = Package(
         .testTarget(
             name: "RTMPProtocolTests",
             dependencies: [
-                "RTMPProtocol",
+                "RTMPProtocol", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),

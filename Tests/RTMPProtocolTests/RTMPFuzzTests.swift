@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOEmbedded
 import Testing
+import TestSupport
 
 @testable import RTMPProtocol
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import Testing
+import TestSupport
 
 @testable import RTMPProtocol
 

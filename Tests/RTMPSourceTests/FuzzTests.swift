@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import Testing
+import TestSupport
 
 @testable import FLVIngest
 @testable import RTMPSource
@@ -8,20 +9,8 @@ import Testing
 /// Thousands of mutated and random tag bodies: the source may refuse them, but only with a
 /// `RelayError(.source, "rtmp: …")`, and it never traps.
 @Suite struct FuzzTests {
-    /// SplitMix64: the same seed, the same inputs, on every machine.
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A damaged copy of `payload`: bits flipped, cut short, grown, or its header rewritten.
-    static func mutate(_ payload: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
+    static func mutate(_ payload: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         var bytes = payload
         switch Int.random(in: 0..<6, using: &random) {
         case 0:
@@ -54,7 +43,7 @@ import Testing
     /// accepted, and then any packet it makes belongs to a stream and carries the frame's bytes.
     @Test func thousandsOfDamagedBodies() throws {
         let recording = try Recording(.standard)
-        var random = SeededRandom(state: 20_240_601)
+        var random = SplitMix64(seed: 20_240_601)
         let streams = try Ingest.source(MemoryFeed(recording.session)).open()
         var malformed = 0, unsupported = 0, accepted = 0, packets = 0
         for _ in 0..<20_000 {
@@ -86,7 +75,7 @@ import Testing
     /// Whole sessions with damaged messages in them, through open and read.
     @Test func damagedSessions() throws {
         let recording = try Recording(Recording.Spec(name: "short", video: .init(), audio: .init(), seconds: 0.5))
-        var random = SeededRandom(state: 7)
+        var random = SplitMix64(seed: 7)
         var outcomes: [String: Int] = [:]
         for _ in 0..<300 {
             var media = recording.messages
@@ -114,7 +103,7 @@ import Testing
     /// never gets past its SPS length): each either returns a value that holds its invariants
     /// or throws `MediaFormatError` (typed: nothing else can come out), and each does both.
     @Test func randomBytesIntoTheParsers() {
-        var random = SeededRandom(state: 99)
+        var random = SplitMix64(seed: 99)
         var outcomes: [String: (parsed: Int, refused: Int)] = [:]
         func attempt(_ parser: String, _ parse: () throws(MediaFormatError) -> Bool) {
             do throws(MediaFormatError) {

@@ -1,22 +1,12 @@
 import RelayCore
 import RelayRuntime
 import Testing
+import TestSupport
 
 /// The promise companions rely on, checked over many seeded random histories: every
 /// `.prepare` is followed by exactly one `.cleanup`, never while a run is still going, and a
 /// new life is prepared only after the previous one's cleanup.
 @Suite struct RelayLifecycleLifeTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// What a supervisor would know while carrying the actions out.
     struct World {
         var lifecycle: Lifecycle
@@ -52,7 +42,7 @@ import Testing
 
     @Test(arguments: 0..<200)
     func everyPrepareGetsExactlyOneCleanupAfterItsLastRun(seed: UInt64) {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let feed: Lifecycle.Feed = [.reads, .pushed(waitsForNext: true), .pushed(waitsForNext: false), .external].randomElement(using: &random)!
         var world = World(lifecycle: Lifecycle(feed: feed))
         world.apply(world.lifecycle.begin())

@@ -1,11 +1,12 @@
 import RelayCore
 import RelayRuntime
 import Testing
+import TestSupport
 
-typealias Lifecycle = RelayLifecycle<ManualClock.Instant>
+typealias Lifecycle = RelayLifecycle<ManualAsyncClock.Instant>
 
 /// Time `seconds` after the start of a test.
-func at(_ seconds: Double) -> ManualClock.Instant { ManualClock.Instant(offset: .milliseconds(Int64(seconds * 1000))) }
+func at(_ seconds: Double) -> ManualAsyncClock.Instant { ManualAsyncClock.Instant(offset: .milliseconds(Int64(seconds * 1000))) }
 
 /// Every transition of one relay's lifecycle, with time passed in: no clock, no supervisor.
 @Suite struct RelayLifecycleTests {

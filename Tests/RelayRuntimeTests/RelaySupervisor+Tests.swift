@@ -2,6 +2,7 @@ import RelayCore
 import RelayRuntime
 import Synchronization
 import Testing
+import TestSupport
 import WorkerProtocol
 
 /// The supervisor carrying out lifecycles: runs from a fake executor that says only what the
@@ -9,11 +10,11 @@ import WorkerProtocol
 /// Nothing sleeps; each step awaits the event it depends on.
 @Suite(.timeLimit(.minutes(1)))
 struct RelaySupervisorTests {
-    let clock = ManualClock()
+    let clock = ManualAsyncClock()
     let executor = FakeExecutor()
     let companion = FakeCompanion()
     let recorder = MemoryRecorder()
-    let supervisor: RelaySupervisor<ManualClock>
+    let supervisor: RelaySupervisor<ManualAsyncClock>
 
     init() {
         supervisor = RelaySupervisor(

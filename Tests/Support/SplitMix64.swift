@@ -1,12 +1,13 @@
-/// A small seeded generator (SplitMix64), so that fuzz runs and handshakes repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
+/// A small seeded generator (SplitMix64), so that fuzz runs, handshakes and random histories
+/// repeat exactly on every machine.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         self.state &+= 0x9E37_79B9_7F4A_7C15
         var z = self.state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
