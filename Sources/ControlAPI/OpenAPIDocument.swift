@@ -204,7 +204,22 @@ enum OpenAPIDocument {
                   "lastRetryAt": { "type": "string", "format": "date-time", "description": "When the last of those attempts began. Absent before the first." },
                   "connectedSince": { "type": "string", "format": "date-time", "description": "When the current session to the destination was established. Absent unless the output is active." },
                   "lastError": { "type": "string", "description": "Names the output; stream keys are masked. Kept after a successful reconnect. Absent while there is none." },
-                  "errorClass": { "type": "string", "enum": ["destination", "source", "configuration", "internal"], "description": "Whose fault lastError is: destination (the platform refused, dropped or stalled us), source, configuration, or internal (relaygate). Absent while there is no error." }
+                  "errorClass": { "type": "string", "enum": ["destination", "source", "configuration", "internal"], "description": "Whose fault lastError is: destination (the platform refused, dropped or stalled us), source, configuration, or internal (relaygate). Absent while there is no error." },
+                  "platform": { "$ref": "#/components/schemas/PlatformResource" }
+                }
+              },
+              "PlatformResource": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "What the output's platform plugin provisioned for the relay (a live input, a channel), for platforms that create one per relay.",
+                "required": ["kind", "state", "attempt"],
+                "properties": {
+                  "kind": { "type": "string", "description": "What it manages, in its plugin's words." },
+                  "id": { "type": "string", "description": "Its id at the platform, once it exists (never a stream key)." },
+                  "state": { "type": "string", "description": "The platform's own word for the resource's state." },
+                  "attempt": { "type": "integer", "description": "Which creation of the resource this is (1 for the first)." },
+                  "lastError": { "type": "string" },
+                  "viewers": { "type": "integer", "description": "Live viewers as the platform counts them, when it does." }
                 }
               },
               "Relay": {
@@ -231,7 +246,8 @@ enum OpenAPIDocument {
                   "outputs": { "type": "array", "items": { "$ref": "#/components/schemas/Output" } },
                   "ingest": { "$ref": "#/components/schemas/Ingest" },
                   "upstream": { "$ref": "#/components/schemas/Upstream" },
-                  "viewers": { "type": "integer", "description": "The channel's audience on the seller's platform, when the source's companion counts it." }
+                  "viewers": { "type": "integer", "description": "The channel's audience on the seller's platform, when the source's companion counts it." },
+                  "hlsViewers": { "type": "integer", "description": "Buyers watching on the outputs' platforms, summed over the outputs whose platforms count them." }
                 }
               },
               "Upstream": {

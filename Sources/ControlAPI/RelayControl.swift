@@ -45,14 +45,18 @@ public struct RelayView: Sendable {
     /// What its source's companion does for it (an upstream publishing the source): its
     /// resource, its state, the audience.
     public var upstream: CompanionStatus?
+    /// What each output's companion provisioned on its platform (a live input, a channel), by
+    /// output name: its resource, its state, the platform's viewer count.
+    public var platforms: [String: CompanionStatus]
 
     public init(
         id: String, channel: String, route: String, sellerUID: String?, origin: Origin, state: RelayState,
         health: RelayHealth, startedAt: Date, stats: RelayStats?, restarts: Int, playbackURL: String?, streamKey: String?,
         ingestURL: String? = nil, ingestSecureURL: String? = nil, ingest: IngestStatus? = nil,
-        upstream: CompanionStatus? = nil
+        upstream: CompanionStatus? = nil, platforms: [String: CompanionStatus] = [:]
     ) {
         self.upstream = upstream
+        self.platforms = platforms
         self.ingestSecureURL = ingestSecureURL
         self.id = id
         self.channel = channel

@@ -14,6 +14,17 @@ struct RelayResource: Encodable {
         var connectedSince: Date?
         var lastError: String?
         var errorClass: String?
+        var platform: Platform?
+    }
+
+    /// What an output's companion provisioned on its platform.
+    struct Platform: Encodable {
+        var kind: String
+        var id: String?
+        var state: String
+        var attempt: Int
+        var lastError: String?
+        var viewers: Int?
     }
 
     struct Ingest: Encodable {
@@ -65,6 +76,8 @@ struct RelayResource: Encodable {
     var upstream: Upstream?
     /// The channel's audience on the seller's platform, when its companion counts it.
     var viewers: Int?
+    /// Buyers watching on the outputs' platforms, summed over the outputs whose companions count them.
+    var hlsViewers: Int?
 
     init(_ view: RelayView, showStreamKey: Bool, now: Date = Date()) {
         id = view.id
@@ -87,7 +100,7 @@ struct RelayResource: Encodable {
             Output(
                 name: $0.name, state: $0.state.rawValue, bytesOut: $0.bytes, bitrateKbps: Self.rounded($0.bitrateKbps),
                 retries: $0.retries, lastRetryAt: $0.lastRetryAt, connectedSince: $0.connectedSince,
-                lastError: $0.lastError, errorClass: $0.errorClass?.rawValue)
+                lastError: $0.lastError, errorClass: $0.errorClass?.rawValue, platform: view.platforms[$0.name].map(Self.platform))
         }
         ingest = view.ingest.map { status in
             Ingest(
@@ -102,6 +115,14 @@ struct RelayResource: Encodable {
         }
         upstream = view.upstream.map(Self.upstream)
         viewers = view.upstream?.viewers
+        let counted = view.platforms.values.compactMap(\.viewers)
+        hlsViewers = counted.isEmpty ? nil : counted.reduce(0, +)
+    }
+
+    private static func platform(_ status: CompanionStatus) -> Platform {
+        Platform(
+            kind: status.kind, id: status.id, state: status.state, attempt: status.attempt, lastError: status.lastError,
+            viewers: status.viewers)
     }
 
     private static func upstream(_ status: CompanionStatus) -> Upstream {

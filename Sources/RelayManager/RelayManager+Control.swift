@@ -100,6 +100,7 @@ extension RelayManager: RelayControl {
             health: snapshot.health, startedAt: snapshot.startedAt, stats: snapshot.stats, restarts: snapshot.restarts,
             playbackURL: snapshot.grantedPlaybackURL ?? config.playbackURL(for: snapshot.spec),
             streamKey: GatewayConfig.streamKey(for: snapshot.spec), ingestURL: snapshot.ingest?.url,
-            ingestSecureURL: snapshot.ingest?.secureURL, ingest: snapshot.ingest?.status, upstream: snapshot.upstream)
+            ingestSecureURL: snapshot.ingest?.secureURL, ingest: snapshot.ingest?.status, upstream: snapshot.upstream,
+            platforms: snapshot.outputCompanions)
     }
 }

@@ -97,18 +97,18 @@ final class RecordWriter {
                 try event(record, "transition", from: from, to: to, reason: reason, detail: detail, connection)
             case .upstream(let state, let reason, let detail):
                 try event(record, "upstream", from: state, to: state, reason: reason, detail: detail, connection)
-            case .metrics(let bitrateKbps, _, let health, let outputs, let viewers):
+            case .metrics(let bitrateKbps, _, let health, let outputs, let viewers, let hlsViewers):
                 try outputStatus(record, outputs, connection)
                 if let id = try channelRow(record, connection) {
-                    // agora_viewers keeps its column default (0) when nobody counts them.
+                    // The viewer columns keep their default (0) when nobody counts them.
                     try connection.execute(
                         """
-                        INSERT INTO stream_metrics (channel_id, "timestamp", bitrate_kbps, relay_health, agora_viewers)
-                        VALUES ($1, $2, $3, $4, COALESCE($5::integer, 0))
+                        INSERT INTO stream_metrics (channel_id, "timestamp", bitrate_kbps, relay_health, agora_viewers, hls_viewers)
+                        VALUES ($1, $2, $3, $4, COALESCE($5::integer, 0), COALESCE($6::integer, 0))
                         """,
                         parameters: [
                             String(id), Self.timestamp(record.time), String(Int(bitrateKbps.rounded())), health.rawValue,
-                            viewers.map { String($0) },
+                            viewers.map { String($0) }, hlsViewers.map { String($0) },
                         ])
                 }
             }

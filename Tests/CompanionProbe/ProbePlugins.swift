@@ -120,6 +120,12 @@ final class ProbeCompanion: RelayCompanion {
 
     func cleanup(_ relay: CompanionRelay) async { write("cleanup \(relay.id) \(relay.stage)") }
 
+    /// An output's made-up platform resource, with a made-up audience of 7.
+    func status(_ relay: CompanionRelay) -> CompanionStatus? {
+        guard case .output = relay.stage else { return nil }
+        return CompanionStatus(kind: "probe-input", id: "probe-\(relay.spec.channel)", state: "live", viewers: 7)
+    }
+
     func run(relays: Set<String>) async { write("run \(relays.sorted().joined(separator: ","))") }
 
     func shutdown() async { write("shutdown") }

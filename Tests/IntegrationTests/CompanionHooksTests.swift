@@ -47,6 +47,12 @@ struct CompanionHooksTests {
         // The steady relay runs: the grants reached its worker (its stages refuse to start without).
         let steady = await eventually(timeout: .seconds(20)) { (try? await h.api.relay("s1"))??["state"] as? String == "active" }
         #expect(steady, "log:\n\(h.log)")
+        // What the output's companion provisioned shows on that output, its audience summed.
+        let relay = try #require(try await h.api.relay("s1"))
+        let output = try #require((relay["outputs"] as? [[String: Any]])?.first { $0["name"] as? String == "nowhere" })
+        let platform = output["platform"] as? [String: Any]
+        #expect(platform?["kind"] as? String == "probe-input" && platform?["id"] as? String == "probe-s1")
+        #expect(platform?["viewers"] as? Int == 7 && relay["hlsViewers"] as? Int == 7, "\(relay)")
 
         // A relay asked for and stopped through the API: one life, cleaned up once its worker is gone.
         #expect(try await h.api.send("POST", "/v1/relays", json: ["channelId": "ask_1", "sellerUid": "s"]).status == 200)

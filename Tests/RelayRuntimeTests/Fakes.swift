@@ -106,7 +106,13 @@ final class FakeCompanion: RelayCompanion {
 
     func cleanup(_ relay: CompanionRelay) async { calls.append("cleanup \(relay.id) \(relay.stage)") }
 
-    func status(relayID: String) -> CompanionStatus? { CompanionStatus(kind: "probe", state: "running") }
+    /// Viewers each output's platform counts, by relay id and output name.
+    let outputViewers = Mutex<[String: [String: Int]]>([:])
+
+    func status(_ relay: CompanionRelay) -> CompanionStatus? {
+        guard case .output(let name) = relay.stage else { return CompanionStatus(kind: "probe", state: "running") }
+        return CompanionStatus(kind: "probe-platform", state: "running", viewers: outputViewers.withLock { $0[relay.id]?[name] })
+    }
 
     func shutdown() async { calls.append("shutdown") }
 

@@ -190,6 +190,27 @@ struct RelaySupervisorTests {
         #expect(executor.launches.all.isEmpty)
     }
 
+    @Test func eachOutputsPlatformStatusIsItsOwnAndTheirViewersAddUpInTheMetrics() async throws {
+        var twoPlatforms = spec("shop", "c1", source: "probe", platform: true)
+        twoPlatforms.outputs.append(RelaySpec.Output(name: "second", sink: twoPlatforms.outputs[0].sink))
+        _ = try await start(twoPlatforms)
+        companion.outputViewers.withLock { $0["shop/c1"] = ["out": 230, "second": 12] }
+        let run = await executor.launch(1)
+        await run.report(.active)
+
+        let snapshot = try #require(await supervisor.relay(channel: "c1"))
+        #expect(snapshot.outputCompanions["out"]?.viewers == 230)
+        #expect(snapshot.outputCompanions["second"]?.viewers == 12)
+        #expect(snapshot.upstream?.viewers == nil)
+        await supervisor.recordMetrics()
+        guard case .metrics(_, _, _, _, let viewers, let hlsViewers) = recorder.events("c1").last else {
+            Issue.record("no metrics record: \(recorder.events("c1"))")
+            return
+        }
+        #expect(viewers == nil)
+        #expect(hlsViewers == 242)
+    }
+
     @Test func anExternalRelayRunsNoWorkerAndTakesItsStateFromItsCompanion() async throws {
         _ = try await start(spec("shop", "c1", source: "probe", external: true))
         #expect(executor.launches.all.isEmpty)

@@ -56,6 +56,18 @@ import Testing
         #expect(recorder.failedRecords == 0)
     }
 
+    @Test func theAudiencesCountedOnBothSidesLandInTheirOwnColumns() async throws {
+        let postgres = try await Postgres()
+        _ = try migratedConnection(postgres)
+        let recorder = Self.recorder(postgres)
+        recorder.record(Self.record(.metrics(bitrateKbps: 2500, fps: 30, health: .good, viewers: 17, hlsViewers: 242), at: 10))
+        recorder.record(Self.record(.metrics(bitrateKbps: 2500, fps: 30, health: .good, hlsViewers: 250), at: 20))
+        #expect(await recorder.shutdown(timeout: .seconds(10)))
+        #expect(
+            try table(postgres.psql("SELECT \"timestamp\", agora_viewers, hls_viewers FROM stream_metrics ORDER BY \"timestamp\""))
+                == [["2026-11-18 11:06:50", "17", "242"], ["2026-11-18 11:07:00", "0", "250"]])
+    }
+
     @Test func withTheBackendsChannelsOnlyKnownRowsAreUpdated() async throws {
         let postgres = try await Postgres()
         try postgres.psql("CREATE TABLE channels (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO channels (name) VALUES ('shop')")

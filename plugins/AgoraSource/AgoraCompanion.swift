@@ -92,8 +92,8 @@ final class AgoraCompanion: RelayCompanion {
         await attached.lifecycle.stop()
     }
 
-    func status(relayID: String) -> CompanionStatus? {
-        state.withLock { $0.attached[relayID]?.cell }?.status
+    func status(_ relay: CompanionRelay) -> CompanionStatus? {
+        state.withLock { $0.attached[relay.id]?.cell }?.status
     }
 
     /// After boot reconciliation: converters of relaygate's that no running relay owns are

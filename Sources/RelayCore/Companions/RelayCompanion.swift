@@ -18,9 +18,10 @@ public protocol RelayCompanion: Sendable {
     /// The relay's life is over: releases everything `prepare` made. Called exactly once per
     /// `prepare`; a companion that retries must still return in bounded time.
     func cleanup(_ relay: CompanionRelay) async
-    /// What it is doing for the relay now, for the API and metrics; nil: nothing to show.
-    /// Must not block: the supervisor reads it while answering requests.
-    func status(relayID: String) -> CompanionStatus?
+    /// What it is doing for the relay's stage now (one companion may serve several outputs of
+    /// a relay), for the API and metrics; nil: nothing to show. Must not block: the
+    /// supervisor reads it while answering requests.
+    func status(_ relay: CompanionRelay) -> CompanionStatus?
     /// Runs for the gateway's life, from the moment its relays are up (boot reconciliation
     /// done) until cancelled: cleaning up after a gateway that died, periodic counts.
     /// `relays`: ids of the relays using this companion that run at that moment.
@@ -30,7 +31,7 @@ public protocol RelayCompanion: Sendable {
 }
 
 extension RelayCompanion {
-    public func status(relayID: String) -> CompanionStatus? { nil }
+    public func status(_ relay: CompanionRelay) -> CompanionStatus? { nil }
     public func run(relays: Set<String>) async {}
     public func shutdown() async {}
 }

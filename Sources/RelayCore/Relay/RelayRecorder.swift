@@ -9,9 +9,12 @@ public struct RelayRecord: Sendable, Equatable {
         /// Any state change, with why (`reason`) and what went wrong (`detail`, secrets masked).
         case transition(from: RelayState?, to: RelayState, reason: String?, detail: String?)
         /// A periodic sample while the relay runs, with each output's status at that moment.
-        /// `viewers`: the channel's audience on the seller's platform, when a companion counts it.
+        /// `viewers`: the channel's audience on the seller's platform, when a companion counts it;
+        /// `hlsViewers`: buyers watching on the outputs' platforms, summed over the outputs whose
+        /// companions count them (nil: none does).
         case metrics(
-            bitrateKbps: Double, fps: Double, health: RelayHealth, outputs: [RelayStats.Output] = [], viewers: Int? = nil)
+            bitrateKbps: Double, fps: Double, health: RelayHealth, outputs: [RelayStats.Output] = [], viewers: Int? = nil,
+            hlsViewers: Int? = nil)
         /// Something a companion did or met for the relay (see `RelayCompanion`), kept in its
         /// history: a retry with its backoff, an upstream push recreated. `state`: the
         /// relay's state then.

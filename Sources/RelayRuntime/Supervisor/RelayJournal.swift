@@ -5,6 +5,14 @@ import RelayCore
 /// state change, the moment a relay becomes active, a metrics sample per interval, and its
 /// final stop. Lives inside the supervisor actor, so it needs no locking of its own.
 struct RelayJournal {
+    /// Who watches a relay's channel, as its companions count them (nil: nobody counts).
+    struct Viewers {
+        /// On the source's platform (an Agora channel's audience).
+        var source: Int?
+        /// On the outputs' platforms, summed (HLS viewers of live inputs and channels).
+        var outputs: Int?
+    }
+
     private struct Seen {
         var state: RelayState?
         var startedRecorded = false
@@ -36,7 +44,7 @@ struct RelayJournal {
     }
 
     /// One metrics sample for each running relay.
-    mutating func sample(_ relays: [(spec: RelaySpec, stats: RelayStats, viewers: Int?)]) {
+    mutating func sample(_ relays: [(spec: RelaySpec, stats: RelayStats, viewers: Viewers)]) {
         for (spec, stats, viewers) in relays {
             let key = RelayKey(spec)
             var entry = seen[key] ?? Seen()
@@ -48,7 +56,7 @@ struct RelayJournal {
                     spec,
                     .metrics(
                         bitrateKbps: stats.outputBitrateKbps, fps: stats.input.fps, health: health,
-                        outputs: stats.outputs, viewers: viewers)))
+                        outputs: stats.outputs, viewers: viewers.source, hlsViewers: viewers.outputs)))
         }
     }
 

@@ -26,7 +26,7 @@ extension RelaySupervisor {
         var upstream: CompanionStatus?
         var outputCompanions: [String: CompanionStatus] = [:]
         for binding in relay.companions {
-            guard let status = binding.companion.status(relayID: key.description) else { continue }
+            guard let status = binding.companion.status(binding.relay) else { continue }
             switch binding.relay.stage {
             case .source: upstream = status
             case .output(let name): outputCompanions[name] = status
@@ -73,9 +73,22 @@ extension RelaySupervisor {
         journal.sample(
             running.keys.sorted().compactMap { key in
                 guard let relay = running[key], let stats = relay.stats else { return nil }
-                let viewers = relay.companions.first { $0.relay.stage == .source }?.companion.status(relayID: key.description)?.viewers
-                return (relay.spec, stats, viewers)
+                return (relay.spec, stats, viewers(of: relay))
             })
+    }
+
+    /// The audiences the relay's companions count: the source's platform (Agora's channel),
+    /// and the outputs' platforms summed (nil when no output's companion counts).
+    func viewers(of relay: Relay) -> RelayJournal.Viewers {
+        var viewers = RelayJournal.Viewers()
+        for binding in relay.companions {
+            guard let count = binding.companion.status(binding.relay)?.viewers else { continue }
+            switch binding.relay.stage {
+            case .source: viewers.source = count
+            case .output: viewers.outputs = (viewers.outputs ?? 0) + count
+            }
+        }
+        return viewers
     }
 
     /// A metrics record for every running relay each `interval`, until the task is cancelled.
