@@ -35,6 +35,7 @@ public actor RelayManager<C: Clock> where C.Duration == Duration {
     /// `reconcile`). Requests are accepted from then on.
     public func boot(previous: PreviousRelays? = nil) async {
         await configureSupervisor()
+        await configureCompanions()
         for note in config.notes { logger.warning("\(note)") }
         for spec in config.staticRelays { await supervisor.startConfigured(spec, origin: .config) }
         if let previous { await reconcile(previous) }
@@ -51,6 +52,7 @@ public actor RelayManager<C: Clock> where C.Duration == Duration {
         let plan = next.reloadPlan(from: config, running: running)
         config = next
         await configureSupervisor()
+        await configureCompanions()
         for section in plan.diff.needsRestart {
             logger.warning("\(section): settings changed; they take effect when relaygate restarts")
         }
@@ -90,6 +92,14 @@ public actor RelayManager<C: Clock> where C.Duration == Duration {
                 routeRestart: Dictionary(config.routes.map { ($0.name, $0.restart) }) { first, _ in first },
                 maxRelays: settings.maxRelays))
         await supervisor.update(playback: { spec in (config.playbackURL(for: spec), spec.outputs.first?.name) })
+    }
+
+    /// Each companion learns its platforms in the current config (see `RelayCompanion.configure`).
+    private func configureCompanions() async {
+        for (section, companion) in supervisor.companions.sorted(by: { $0.key < $1.key }) {
+            let platforms = config.platforms.filter { registry.companionSection(for: $0.value.sink) == section }
+            await companion.configure(platforms: platforms.mapValues(\.sink))
+        }
     }
 
     func meta(_ key: RelayKey) -> Logger.Metadata { ["route": "\(key.route)", "channel": "\(key.channel)"] }

@@ -126,6 +126,10 @@ final class ProbeCompanion: RelayCompanion {
         return CompanionStatus(kind: "probe-input", id: "probe-\(relay.spec.channel)", state: "live", viewers: 7)
     }
 
+    func configure(platforms: [String: PluginConfig]) async {
+        write("configure \(platforms.keys.sorted().joined(separator: ","))")
+    }
+
     func run(relays: Set<String>) async { write("run \(relays.sorted().joined(separator: ","))") }
 
     func shutdown() async { write("shutdown") }

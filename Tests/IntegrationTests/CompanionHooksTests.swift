@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import TestSupport
 
@@ -60,6 +61,12 @@ struct CompanionHooksTests {
         let askedGone = await eventually(timeout: .seconds(20)) { hooks().contains("cleanup asked/ask_1 output nowhere") }
         #expect(askedGone, "hooks:\n\(hooks().joined(separator: "\n"))")
 
+        // A reload tells the companion its platforms again; a platform no route uses touches no relay.
+        try h.writeRoutes(Self.routes.replacingOccurrences(of: "  nowhere: { type: probe }\n", with: "  nowhere: { type: probe }\n  spare: { type: probe }\n"))
+        h.signal(SIGHUP)
+        let reconfigured = await eventually(timeout: .seconds(20)) { hooks().contains("configure nowhere,spare") }
+        #expect(reconfigured, "hooks:\n\(hooks().joined(separator: "\n"))")
+
         // SIGTERM: every remaining life is cleaned up before the companion shuts down.
         #expect(await h.terminate() == 0, "log:\n\(h.log)")
         let lines = hooks()
@@ -70,7 +77,8 @@ struct CompanionHooksTests {
             }
         }
         #expect(lines.last == "shutdown", "\(lines)")
-        // Its own work began once the gateway's relays were up.
+        // It learnt its platforms first; its own work began once the gateway's relays were up.
+        #expect(lines.first == "configure nowhere", "\(lines)")
         #expect(lines.contains { $0.hasPrefix("run ") && $0.contains("steady/s1") }, "\(lines)")
     }
 }

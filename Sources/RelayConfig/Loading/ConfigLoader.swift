@@ -114,14 +114,18 @@ public struct ConfigLoader: Sendable {
         _ routes: [RouteConfig], platforms: [String: PlatformConfig], settings: GlobalSettings, diagnostics: Diagnostics
     ) {
         for route in routes {
-            if let section = registry.companionSection(for: route.source), settings.companions[section] == nil {
+            if let section = registry.companionSection(for: route.source), settings.companions[section] == nil,
+                registry.companionNeedsSection(section)
+            {
                 diagnostics.error(
                     "route \"\(route.name)\": source \"\(route.source.type)\" needs the \"\(section)\" section in relaygate.yaml",
                     at: route.location)
             }
         }
         for platform in platforms.values.sorted(by: { $0.name < $1.name }) {
-            if let section = registry.companionSection(for: platform.sink), settings.companions[section] == nil {
+            if let section = registry.companionSection(for: platform.sink), settings.companions[section] == nil,
+                registry.companionNeedsSection(section)
+            {
                 diagnostics.error(
                     "platform \"\(platform.name)\": type \"\(platform.sink.type)\" needs the \"\(section)\" section in relaygate.yaml",
                     at: platform.location)

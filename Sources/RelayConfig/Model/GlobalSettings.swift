@@ -19,7 +19,8 @@ public struct GlobalSettings: Sendable, Equatable {
     /// The RTMP ingest server's settings; nil: defaults (it runs only when a route needs it).
     public var ingest: IngestSettings?
     /// Plugin companions' sections (see `CompanionPlugin`), by section name: each decoded and
-    /// validated by its plugin, kept as canonical JSON. A section that is absent is not here.
+    /// validated by its plugin, kept as canonical JSON. A section that is absent is not here,
+    /// unless its companion needs none (`CompanionPlugin.needsSection`): then its defaults are.
     public var companions: [String: String]
 
     public init(
@@ -49,7 +50,10 @@ public struct GlobalSettings: Sendable, Equatable {
     /// defaults. Plugin companions' sections are decoded by their plugins, through `registry`.
     static func decode(_ node: ConfigNode?, registry: PluginRegistry, diagnostics: Diagnostics) -> GlobalSettings {
         let defaults = GlobalSettings()
-        guard let node, !node.isNull, var reader = MappingReader(node, context: "relaygate.yaml", diagnostics: diagnostics)
+        // An absent file reads as an empty one: companions that need no section still exist.
+        let empty = ConfigNode(.mapping([]), at: SourceLocation(file: "relaygate.yaml", line: 1, column: 1))
+        let present = node.flatMap { $0.isNull ? nil : $0 }
+        guard var reader = MappingReader(present ?? empty, context: "relaygate.yaml", diagnostics: diagnostics)
         else { return defaults }
         let settings = GlobalSettings(
             logLevel: reader.optional("log_level", .oneOf(logLevels)) ?? defaults.logLevel,
@@ -74,7 +78,9 @@ public struct GlobalSettings: Sendable, Equatable {
     ) -> [String: String] {
         var companions: [String: String] = [:]
         for section in registry.companionSections {
-            guard let node = reader.node(section),
+            // A companion that needs no section exists with its defaults when it is absent.
+            let absent = ConfigNode(.mapping([]), at: reader.node.location)
+            guard let node = reader.node(section) ?? (registry.companionNeedsSection(section) ? nil : absent),
                 var sectionReader = MappingReader(node, context: "\"\(section)\"", diagnostics: diagnostics),
                 let settings = registry.decodeCompanionSettings(section, from: &sectionReader)
             else { continue }

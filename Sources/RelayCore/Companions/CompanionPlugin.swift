@@ -4,16 +4,24 @@ import Synchronization
 /// A plugin's companion descriptor (see `RelayCompanion`), named by the plugin's descriptor
 /// (`SourcePlugin.companion`, `SinkPlugin.companion`). Its settings are its own section of
 /// relaygate.yaml, which it decodes and validates itself; a route using the plugin needs
-/// that section. The core knows no section names.
+/// that section unless `needsSection` is false. The core knows no section names.
 public protocol CompanionPlugin: SendableMetatype {
     associatedtype Settings: PluginOptions
-    /// The top-level key of relaygate.yaml it reads.
+    /// The top-level key of relaygate.yaml it reads; also the companion's name in logs.
     static var section: String { get }
+    /// False for a companion whose accounts are its platforms' own settings (a sink plugin
+    /// whose platforms each name their account): it exists with its section's defaults
+    /// when the section is absent. Default: true.
+    static var needsSection: Bool { get }
     /// Reads the section's keys; report problems through `reader.diagnostics`.
     static func decodeSettings(_ reader: inout MappingReader) -> Settings?
     /// The gateway's one companion for this plugin. Throws when it cannot exist (an HTTP
     /// client it cannot make): the gateway does not start.
     static func makeCompanion(settings: Settings, context: CompanionContext) throws -> any RelayCompanion
+}
+
+extension CompanionPlugin {
+    public static var needsSection: Bool { true }
 }
 
 /// What a companion gets from the gateway when it is made.

@@ -22,6 +22,11 @@ public protocol RelayCompanion: Sendable {
     /// a relay), for the API and metrics; nil: nothing to show. Must not block: the
     /// supervisor reads it while answering requests.
     func status(_ relay: CompanionRelay) -> CompanionStatus?
+    /// The platforms whose sink plugin names this companion, by name, as the current config
+    /// defines them: given before `run` and again after every reload, so the companion can
+    /// reach each account it may have used (cleaning up after a gateway that died, checking
+    /// a webhook's secret). Relays bring their own platform's settings in their spec.
+    func configure(platforms: [String: PluginConfig]) async
     /// Runs for the gateway's life, from the moment its relays are up (boot reconciliation
     /// done) until cancelled: cleaning up after a gateway that died, periodic counts.
     /// `relays`: ids of the relays using this companion that run at that moment.
@@ -32,6 +37,7 @@ public protocol RelayCompanion: Sendable {
 
 extension RelayCompanion {
     public func status(_ relay: CompanionRelay) -> CompanionStatus? { nil }
+    public func configure(platforms: [String: PluginConfig]) async {}
     public func run(relays: Set<String>) async {}
     public func shutdown() async {}
 }

@@ -23,6 +23,7 @@ public struct PluginRegistry: Sendable {
     }
 
     struct CompanionEntry: Sendable {
+        let needsSection: Bool
         let decode: @Sendable (inout MappingReader) -> String?
         let make: @Sendable (String, CompanionContext) throws -> any RelayCompanion
     }
@@ -86,6 +87,10 @@ public struct PluginRegistry: Sendable {
 
     /// The sections companions read, sorted.
     public var companionSections: [String] { companions.keys.sorted() }
+
+    /// Whether a stage using companion `section` needs that section in relaygate.yaml (see
+    /// `CompanionPlugin.needsSection`).
+    public func companionNeedsSection(_ section: String) -> Bool { companions[section]?.needsSection ?? true }
 
     /// Decodes companion section `section` (see `CompanionPlugin`) into canonical JSON; nil
     /// when it is not a companion's or something was wrong (reported in `reader.diagnostics`).
@@ -199,6 +204,7 @@ public struct PluginRegistry: Sendable {
 
     private static func entry<C: CompanionPlugin>(_ companion: C.Type) -> CompanionEntry {
         CompanionEntry(
+            needsSection: C.needsSection,
             decode: { reader in C.decodeSettings(&reader).flatMap(encode) },
             make: { json, context in try C.makeCompanion(settings: decodeJSON(C.Settings.self, json), context: context) })
     }

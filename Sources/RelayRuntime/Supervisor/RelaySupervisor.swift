@@ -24,7 +24,7 @@ public actor RelaySupervisor<C: Clock> where C.Duration == Duration {
     /// The ingest server those relays' publishers connect to.
     let ingest: (any IngestDirectory)?
     /// Each plugin companion, by its config section.
-    let companions: [String: any RelayCompanion]
+    public nonisolated let companions: [String: any RelayCompanion]
     var journal: RelayJournal
     var gauges = RelayGauges()
     var shuttingDown = false
