@@ -44,7 +44,9 @@ public struct GatewayDaemon {
         let ingest = RTMPIngestServer(configuration: IngestSetup.configuration(config.settings.ingest), logger: logger)
         let ingestService = IngestService(server: ingest, neededAtBoot: config.needsIngest(registry), logger: logger)
         let director = DirectorLink()
-        let companions = try makeCompanions(registry: registry, director: director)
+        // Companions keep what they create at their services where a restarted gateway finds it.
+        let ledger: any ResourceLedger = config.settings.database.map { PostgresLedger(url: DatabaseURL($0.url)) } ?? MemoryLedger()
+        let companions = try makeCompanions(registry: registry, director: director, ledger: ledger)
         let supervisor = RelaySupervisor(
             settings: SupervisorSettings(), logger: logger, clock: ContinuousClock(),
             executor: WorkerExecutor(ingest: ingest), registry: registry,
@@ -93,14 +95,16 @@ public struct GatewayDaemon {
     }
 
     /// One companion per configured section (see `CompanionPlugin`).
-    private func makeCompanions(registry: PluginRegistry, director: DirectorLink) throws -> [String: any RelayCompanion] {
+    private func makeCompanions(
+        registry: PluginRegistry, director: DirectorLink, ledger: any ResourceLedger
+    ) throws -> [String: any RelayCompanion] {
         var companions: [String: any RelayCompanion] = [:]
         for (section, settings) in config.settings.companions.sorted(by: { $0.key < $1.key }) {
             var companionLogger = logger
             companionLogger[metadataKey: "companion"] = "\(section)"
             do {
                 companions[section] = try registry.makeCompanion(
-                    section, settings: settings, context: CompanionContext(logger: companionLogger, director: director))
+                    section, settings: settings, context: CompanionContext(logger: companionLogger, director: director, ledger: ledger))
             } catch {
                 logger.critical("\(section): cannot start: \(error)")
                 throw error

@@ -70,10 +70,14 @@ import Testing
         let migrator = Migrator(connection: connection, migrations: try Migration.load(directory: repositoryMigrations))
 
         #expect(
-            try migrator.up().map(\.name) == ["add_relay_fields", "relay_events", "relays", "relay_outputs", "relay_ingest_keys"])
+            try migrator.up().map(\.name) == [
+                "add_relay_fields", "relay_events", "relays", "relay_outputs", "relay_ingest_keys", "relay_resources",
+            ])
         try Self.expectSeedSchema(postgres)
         #expect(try migrator.up().isEmpty)
 
+        #expect(try migrator.down()?.name == "relay_resources")
+        #expect(try !Self.exists(postgres, "relay_resources"))
         #expect(try migrator.down()?.name == "relay_ingest_keys")
         #expect(try Self.columns(postgres, "relays").allSatisfy { !$0.hasPrefix("ingest_key|") })
         #expect(try migrator.down()?.name == "relay_outputs")
@@ -91,7 +95,7 @@ import Testing
         #expect(try migrator.down() == nil)
         #expect(try postgres.psql("SELECT count(*) FROM schema_migrations") == "0")
 
-        #expect(try migrator.up().count == 5)
+        #expect(try migrator.up().count == 6)
         try Self.expectSeedSchema(postgres)
         // The minimal channels table: id serial primary key, name.
         #expect(try Self.columns(postgres, "channels").prefix(2) == ["id|integer||nextval('channels_id_seq'::regclass)", "name|text||"])
@@ -114,7 +118,7 @@ import Testing
         #expect(try postgres.psql("SELECT id, name, seller_id, stream_key_id FROM channels ORDER BY id") == rows)
         #expect(try postgres.psql("SELECT stream_mode FROM channels ORDER BY id") == "agora-only\nagora-only")
 
-        for _ in 1...5 { try migrator.down() }
+        for _ in 1...6 { try migrator.down() }
         // Only what up added is gone: the table, its rows, its own columns (stream_key_id was
         // there before and stays) are as they were.
         #expect(try Self.columns(postgres, "channels") == before)
@@ -130,16 +134,16 @@ import Testing
         let postgres = try await Postgres()
         let connection = try PostgresConnection(url: DatabaseURL(postgres.url))
         let migrator = Migrator(connection: connection, migrations: try Migration.load(directory: repositoryMigrations))
-        #expect(try migrator.status().map(\.appliedAt) == [nil, nil, nil, nil, nil])
+        #expect(try migrator.status().map(\.appliedAt) == [nil, nil, nil, nil, nil, nil])
         try migrator.up()
         try migrator.down()
         let status = try migrator.status()
-        #expect(status.map(\.version) == [1, 2, 3, 4, 5])
-        #expect(status[3].appliedAt != nil)
-        #expect(status[4].appliedAt == nil)
+        #expect(status.map(\.version) == [1, 2, 3, 4, 5, 6])
+        #expect(status[4].appliedAt != nil)
+        #expect(status[5].appliedAt == nil)
         #expect(
             try postgres.psql("SELECT version, name FROM schema_migrations ORDER BY version")
-                == "1|add_relay_fields\n2|relay_events\n3|relays\n4|relay_outputs")
+                == "1|add_relay_fields\n2|relay_events\n3|relays\n4|relay_outputs\n5|relay_ingest_keys")
     }
 
     @Test func aFailingMigrationLeavesNothingBehind() async throws {

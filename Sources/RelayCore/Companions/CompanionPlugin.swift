@@ -30,10 +30,13 @@ public struct CompanionContext: Sendable {
     /// Starts and stops relays for the companion's webhooks; connected once the gateway's
     /// relay manager exists.
     public var director: DirectorLink
+    /// Where it keeps what it creates at its service, so a restarted gateway finds it.
+    public var ledger: any ResourceLedger
 
-    public init(logger: Logger, director: DirectorLink) {
+    public init(logger: Logger, director: DirectorLink, ledger: any ResourceLedger = MemoryLedger()) {
         self.logger = logger
         self.director = director
+        self.ledger = ledger
     }
 }
 
