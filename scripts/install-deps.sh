@@ -9,6 +9,7 @@ packages=(
   libyaml-dev zlib1g-dev
   libpq-dev postgresql
   ffmpeg nginx libnginx-mod-rtmp
+  libnginx-mod-stream  # tests: nginx's TLS in front of nginx-rtmp, the rtmps peer
 )
 
 missing=()

@@ -36,16 +36,27 @@ static inline void relaygate_error_string(int errnum, char *buf, size_t size) {
 }
 
 // av_log hands its callback a va_list, which Swift cannot take. This bridge formats the
-// line in C and gives Swift a finished string.
-typedef void (*relaygate_av_log_sink)(int level, const char *line);
+// line in C and gives Swift a finished string: the whole line (with libav's "[tls @ 0x…]"
+// prefix) for the log, and for errors also the component ("tls") and the bare message.
+typedef void (*relaygate_av_log_sink)(int level, const char *line, const char *component, const char *message);
 static relaygate_av_log_sink relaygate_log_sink_fn = 0;
 
 static inline void relaygate_av_log_callback(void *avcl, int level, const char *fmt, va_list vl) {
-    if (level > av_log_get_level() || relaygate_log_sink_fn == 0) return;
+    // Errors always reach Swift, whatever the log level: a failed call reads them to say why.
+    if (relaygate_log_sink_fn == 0 || (level > av_log_get_level() && level > AV_LOG_ERROR)) return;
     char line[1024];
+    char message[1024] = "";
+    const AVClass *cls = avcl ? *(const AVClass **)avcl : 0;
+    if (level <= AV_LOG_ERROR) {
+        va_list copy;
+        va_copy(copy, vl);
+        int no_prefix = 0;
+        av_log_format_line2(avcl, level, fmt, copy, message, sizeof message, &no_prefix);
+        va_end(copy);
+    }
     int print_prefix = 1;
     av_log_format_line2(avcl, level, fmt, vl, line, sizeof line, &print_prefix);
-    relaygate_log_sink_fn(level, line);
+    relaygate_log_sink_fn(level, line, cls ? cls->item_name(avcl) : "", message);
 }
 
 static inline void relaygate_install_av_log(relaygate_av_log_sink sink, int level) {

@@ -13,8 +13,8 @@ public struct AVError: Error, Sendable, CustomStringConvertible {
     }
 
     public let code: Int32
-    /// libav's text for `code`, with any URL in it masked.
-    public let message: String
+    /// libav's text for `code` (or what its log said, see `explained`), any URL in it masked.
+    public private(set) var message: String
     /// The call or step that failed, e.g. "avformat_open_input".
     public let operation: String
     /// The input or output, secrets masked.
@@ -40,6 +40,16 @@ public struct AVError: Error, Sendable, CustomStringConvertible {
         self.operation = operation
         self.target = target
         self.interruption = nil
+    }
+
+    /// The same failure as libav's log explained it, when the code alone says too little (a
+    /// TLS certificate that did not verify is just "Input/output error"). An interrupted call
+    /// keeps its own message: the stop or the deadline is why it ended.
+    func explained(by explanation: String?) -> AVError {
+        guard let explanation, interruption == nil else { return self }
+        var explained = self
+        explained.message = Redaction.text(explanation)
+        return explained
     }
 
     public var isStopped: Bool { interruption == .stopped }

@@ -14,6 +14,9 @@ public struct MediaLocation: Sendable, Hashable {
     /// Network locations get `rw_timeout`; files do not need it.
     let isNetwork: Bool
 
+    /// Whether libav may open a TLS layer here (rtmps, https): such opens get `TLSTrust` options.
+    var usesTLS: Bool { protocolWhitelist.split(separator: ",").contains("tls") }
+
     /// Protocols each remote scheme needs, nested ones included.
     static let remoteProtocols: [String: String] = [
         "rtmp": "rtmp,tcp",

@@ -8,18 +8,26 @@ import Synchronization
 public enum MediaLog {
     private static let logger = Mutex<Logger?>(nil)
 
-    /// Installs the process-wide libav log handler. libav drops lines below `level` before
-    /// formatting them, so a quiet level costs nothing.
+    /// Installs the process-wide libav log handler. Lines below `level` are dropped before
+    /// they are formatted, so a quiet level costs nothing; error lines are always formatted,
+    /// because a failed call reads the ones logged on its thread (`LoggedErrors`) to say why.
     public static func install(logger: Logger, level: Logger.Level = .warning) {
         self.logger.withLock { $0 = logger }
         relaygate_install_av_log(mediaLogSink, avLevel(for: level))
     }
 
-    fileprivate static func forward(level: Int32, line: UnsafePointer<CChar>) {
-        var text = String(cString: line)
-        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+    fileprivate static func forward(level: Int32, line: String, component: String, message: String) {
+        if level <= AV_LOG_ERROR { LoggedErrors.record(component: component, message: trimmed(message)) }
+        guard level <= av_log_get_level() else { return }
+        let text = trimmed(line)
         guard !text.isEmpty, let logger = logger.withLock({ $0 }) else { return }
         logger.log(level: swiftLevel(for: level), "\(Redaction.text(text))", metadata: nil, source: "libav")
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        var text = text
+        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        return text
     }
 
     static func avLevel(for level: Logger.Level) -> Int32 {
@@ -46,7 +54,11 @@ public enum MediaLog {
 }
 
 /// Called by the C shim with a finished line; may run on any libav thread.
-private func mediaLogSink(_ level: Int32, _ line: UnsafePointer<CChar>?) {
+private func mediaLogSink(
+    _ level: Int32, _ line: UnsafePointer<CChar>?, _ component: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?
+) {
     guard let line else { return }
-    MediaLog.forward(level: level, line: line)
+    MediaLog.forward(
+        level: level, line: String(cString: line), component: component.map { String(cString: $0) } ?? "",
+        message: message.map { String(cString: $0) } ?? "")
 }

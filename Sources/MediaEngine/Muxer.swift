@@ -27,9 +27,10 @@ public final class Muxer {
     /// Connects and writes the header, together bounded by `connectTimeout`. Network writes
     /// that make no progress for `writeTimeout` fail (`rw_timeout`). With `stallLimit`, a write
     /// fails once bytes-out has not grown for that long, counted across writes (the watchdog).
+    /// A TLS location (rtmps://) verifies the server's certificate and host name against `trust`.
     public init(
         _ location: MediaLocation, format: String = "flv", streams: [StreamInfo], stop: StopSignal,
-        connectTimeout: Duration, writeTimeout: Duration, stallLimit: Duration? = nil
+        connectTimeout: Duration, writeTimeout: Duration, stallLimit: Duration? = nil, trust: TLSTrust = .systemStore
     ) throws(AVError) {
         self.location = location
         self.closeTimeout = min(writeTimeout, .seconds(5))
@@ -64,10 +65,16 @@ public final class Muxer {
         interrupt.begin(timeout: connectTimeout)
         var ioEntries = [("protocol_whitelist", location.protocolWhitelist)]
         if location.isNetwork { ioEntries.append(("rw_timeout", String(writeTimeout.milliseconds * 1000))) }
+        if location.usesTLS { ioEntries += trust.protocolOptions }
         var ioOptions = OptionDictionary(ioEntries)
-        let ioResult = avio_open2(
-            &context.pointee.pb, location.url, AVIO_FLAG_WRITE, &context.pointee.interrupt_callback, &ioOptions.raw)
-        if ioResult < 0 { throw fail(interrupt.error(code: ioResult, operation: "connect", target: target)) }
+        // The TLS handshake runs inside this call; why it failed is only in libav's log.
+        let (ioResult, logged) = LoggedErrors.collect {
+            avio_open2(&context.pointee.pb, location.url, AVIO_FLAG_WRITE, &context.pointee.interrupt_callback, &ioOptions.raw)
+        }
+        if ioResult < 0 {
+            let error = interrupt.error(code: ioResult, operation: "connect", target: target)
+            throw fail(error.explained(by: location.usesTLS ? trust.failure(in: logged) : nil))
+        }
 
         // A live output cannot seek back to patch duration and size into the header.
         var muxOptions = OptionDictionary(format == "flv" ? [("flvflags", "no_duration_filesize")] : [])

@@ -11,6 +11,8 @@ struct AdHocRelay {
     var profile: String
     var realtime: Bool?
     var loop: Bool
+    /// `ca_file` of every rtmps:// output.
+    var caFile: String? = nil
 
     func spec(registry: PluginRegistry) throws(ConfigErrors) -> RelaySpec {
         let diagnostics = Diagnostics()
@@ -34,10 +36,17 @@ struct AdHocRelay {
                 "--profile: unknown profile \"\(profile)\"; expected one of: \(BuiltinProfiles.names.joined(separator: ", "))",
                 at: nil)
         }
+        let caPath = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let secure = outputs.map { $0.lowercased().hasPrefix("rtmps://") }
+        if caPath != nil, !secure.contains(true) {
+            diagnostics.error("--ca-file: applies to rtmps:// outputs only, and there is none", at: nil)
+        }
         var specOutputs: [RelaySpec.Output] = []
         for (i, url) in outputs.enumerated() {
             let name = "output\(i + 1)"
-            if let sink = decode(.sink, [("type", "rtmp"), ("url", url)], context: name, registry: registry, diagnostics) {
+            var fields = [("type", "rtmp"), ("url", url)]
+            if let caPath, secure[i] { fields.append(("ca_file", caPath)) }
+            if let sink = decode(.sink, fields, context: name, registry: registry, diagnostics) {
                 specOutputs.append(RelaySpec.Output(name: name, sink: sink))
             }
         }

@@ -35,6 +35,9 @@ struct RelayCommand: ParsableCommand {
     @Flag(help: "Loop a file input forever.")
     var loop = false
 
+    @Option(help: "PEM file of the CAs rtmps:// outputs trust instead of the system CA store.")
+    var caFile: String?
+
     @Option(help: "Log level: \(LogSetup.levels.joined(separator: ", ")).")
     var logLevel: String = "info"
 
@@ -58,7 +61,7 @@ struct RelayCommand: ParsableCommand {
         let spec: RelaySpec
         do {
             spec = try AdHocRelay(
-                input: inputURL, outputs: outputURLs, profile: profile, realtime: realtime, loop: loop
+                input: inputURL, outputs: outputURLs, profile: profile, realtime: realtime, loop: loop, caFile: caFile
             ).spec(registry: CompiledPlugins.registry)
         } catch {
             for diagnostic in error.diagnostics { printError("relaygate relay: \(diagnostic.message)") }

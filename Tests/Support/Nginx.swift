@@ -6,20 +6,28 @@ import Glibc
 ///
 /// Two applications: `src` (where ffmpeg publishers play the seller) and `live` (where
 /// relaygate publishes; it writes HLS with 1 s fragments and keeps them after the stream
-/// ends, so a test can inspect them).
+/// ends, so a test can inspect them). nginx-rtmp has no RTMPS of its own: with `tlsFronts`,
+/// nginx's stream module terminates TLS on a port per certificate and passes the bytes on to
+/// the RTMP port, as a TLS proxy in front of an RTMP server does in production.
 public final class Nginx: @unchecked Sendable {
     public let prefix: TempDirectory
     public let rtmpPort: Int
     public let httpPort: Int
+    /// One port per `tlsFronts` certificate, in order.
+    public let tlsPorts: [Int]
     private let lock = NSLock()
     private var running: ChildProcess?
 
     /// `rtmpApplications` and `httpLocations` are added to the rtmp and http server blocks;
-    /// `@HTTP_PORT@` in them stands for `httpPort`.
-    public init(rtmpApplications: String = "", httpLocations: String = "") async throws {
+    /// `@HTTP_PORT@` in them stands for `httpPort`. `tlsFronts`: PEM certificate chains and
+    /// their keys, each served on its own TLS port in front of the RTMP port.
+    public init(
+        rtmpApplications: String = "", httpLocations: String = "", tlsFronts: [(certificate: String, key: String)] = []
+    ) async throws {
         prefix = try TempDirectory("nginx")
         rtmpPort = FreePort.next()
         httpPort = FreePort.next()
+        tlsPorts = tlsFronts.map { _ in FreePort.next() }
         let p = prefix.path
         for dir in ["hls", "logs", "tmp"] {
             try FileManager.default.createDirectory(atPath: "\(p)/\(dir)", withIntermediateDirectories: true)
@@ -27,8 +35,18 @@ public final class Nginx: @unchecked Sendable {
         // nginx's workers run as nobody when started as root: they must be able to write HLS.
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: "\(p)/hls")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: p)
+        let fronts = zip(tlsPorts, tlsFronts).map { port, front in
+            """
+                server {
+                    listen 127.0.0.1:\(port) ssl; ssl_certificate \(front.certificate); ssl_certificate_key \(front.key);
+                    proxy_pass 127.0.0.1:\(rtmpPort);
+                }
+            """
+        }
+        let stream = fronts.isEmpty ? "" : "stream {\n\(fronts.joined(separator: "\n"))\n}"
         let conf = """
             load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
+            \(fronts.isEmpty ? "" : "load_module /usr/lib/nginx/modules/ngx_stream_module.so;")
             daemon off;
             worker_processes 1;
             pid \(p)/nginx.pid;
@@ -57,6 +75,7 @@ public final class Nginx: @unchecked Sendable {
                     \(httpLocations)
                 }
             }
+            \(stream)
             """
         // Extra blocks may call back into this nginx's own HTTP server (on_publish).
         try prefix.write("nginx.conf", conf.replacingOccurrences(of: "@HTTP_PORT@", with: "\(httpPort)"))
@@ -70,7 +89,9 @@ public final class Nginx: @unchecked Sendable {
             "/usr/sbin/nginx", ["-p", p, "-c", "\(p)/nginx.conf", "-e", "\(p)/logs/error.log"],
             logDirectory: "\(p)/logs", name: "nginx")
         lock.withLock { running = child }
-        let up = await eventually(timeout: .seconds(10)) { FreePort.isListening(self.rtmpPort) && FreePort.isListening(self.httpPort) }
+        let up = await eventually(timeout: .seconds(10)) {
+            ([self.rtmpPort, self.httpPort] + self.tlsPorts).allSatisfy { FreePort.isListening($0) }
+        }
         guard up else { throw TestFailure("nginx did not start: \(child.stderr) \(errorLog)") }
     }
 
@@ -99,6 +120,10 @@ public final class Nginx: @unchecked Sendable {
     }
 
     public func publishURL(_ app: String, _ name: String) -> String { "rtmp://127.0.0.1:\(rtmpPort)/\(app)/\(name)" }
+    /// rtmps:// through TLS front `front`, addressed as `host` (the name the client checks).
+    public func secureURL(_ app: String, _ name: String, front: Int = 0, host: String = "127.0.0.1") -> String {
+        "rtmps://\(host):\(tlsPorts[front])/\(app)/\(name)"
+    }
     public func playlistURL(_ name: String) -> String { "http://127.0.0.1:\(httpPort)/hls/\(name).m3u8" }
     public func playlistPath(_ name: String) -> String { "\(prefix.path)/hls/\(name).m3u8" }
 

@@ -29,7 +29,8 @@ final class RTMPSink: MediaSink {
             muxer = try Muxer(
                 location, streams: streams, stop: stop, connectTimeout: .milliseconds(options.connectTimeoutMs),
                 writeTimeout: .milliseconds(options.writeTimeoutMs),
-                stallLimit: options.watchdogMs > 0 ? .milliseconds(options.watchdogMs) : nil)
+                stallLimit: options.watchdogMs > 0 ? .milliseconds(options.watchdogMs) : nil,
+                trust: options.caFile.map(TLSTrust.caFile) ?? .systemStore)
         } catch {
             throw error.relayError(.destination)
         }

@@ -23,11 +23,14 @@ public enum RTMPSinkPlugin: SinkPlugin {
         /// How long a dropped output keeps reconnecting before it is failed (0: never reconnects).
         public var giveUpAfterMs: Int64
         public var failFastAttempts: Int
+        /// PEM file of the CAs an rtmps:// server's certificate must chain to, instead of the
+        /// system store (nil). Verification itself cannot be turned off.
+        public var caFile: String?
 
         public init(
             url: RemoteURL, backupURL: RemoteURL? = nil, backupReturnAfter: Duration = .zero, connectTimeout: Duration = .seconds(10),
             writeTimeout: Duration = .seconds(10), watchdog: Duration = .seconds(10),
-            retry: Retry = Retry(), failFastAttempts: Int = 2
+            retry: Retry = Retry(), failFastAttempts: Int = 2, caFile: String? = nil
         ) {
             self.url = url
             self.backupURL = backupURL
@@ -39,6 +42,7 @@ public enum RTMPSinkPlugin: SinkPlugin {
             self.retryMaxBackoffMs = retry.maxBackoff.milliseconds
             self.giveUpAfterMs = retry.giveUpAfter.milliseconds
             self.failFastAttempts = failFastAttempts
+            self.caFile = caFile
         }
 
         var policy: OutputPolicy {
@@ -67,10 +71,17 @@ public enum RTMPSinkPlugin: SinkPlugin {
         let watchdog = reader.optional("watchdog", .duration(in: .zero...(.seconds(300))))
         let failFast = reader.optional("fail_fast_attempts", .int(in: 1...5))
         let retry = reader.node("retry").flatMap { decodeRetry($0, in: reader) }
+        let caFile = reader.optional("ca_file", .readableFile)
         guard let url else { return nil }
+        if caFile != nil, url.scheme != "rtmps", backup?.scheme != "rtmps" {
+            reader.diagnostics.error(
+                "\"ca_file\" applies to rtmps:// only; neither \"url\" nor \"backup_url\" is rtmps://",
+                at: reader.location(of: "ca_file"))
+            return nil
+        }
         return Options(
             url: url, backupURL: backup, backupReturnAfter: returnAfter ?? .zero, connectTimeout: connect ?? .seconds(10), writeTimeout: write ?? .seconds(10),
-            watchdog: watchdog ?? .seconds(10), retry: retry ?? Retry(), failFastAttempts: failFast ?? 2)
+            watchdog: watchdog ?? .seconds(10), retry: retry ?? Retry(), failFastAttempts: failFast ?? 2, caFile: caFile)
     }
 
     private static func decodeRetry(_ node: ConfigNode, in parent: MappingReader) -> Retry? {

@@ -130,15 +130,3 @@ public struct IngestSettings: Sendable, Equatable {
         return host.contains(":") ? "[\(host)]" : host
     }
 }
-
-extension ValueParser where Value == String {
-    /// An absolute path of a file relaygate can read now (a certificate, a key). The check
-    /// at load time turns a typo into a positioned error instead of a failed start.
-    static var readableFile: ValueParser<String> {
-        ValueParser<String>.string.validated { path in
-            guard path.hasPrefix("/") else { return "must be an absolute path, got \"\(path)\"" }
-            guard FileManager.default.isReadableFile(atPath: path) else { return "names a file that cannot be read: \(path)" }
-            return nil
-        }
-    }
-}

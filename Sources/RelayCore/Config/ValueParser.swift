@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns one YAML node into a typed value, or records what was expected and returns nil.
 public struct ValueParser<Value>: Sendable {
     public let parse: @Sendable (_ node: ConfigNode, _ key: String, _ diagnostics: Diagnostics) -> Value?
@@ -43,6 +45,16 @@ extension ValueParser where Value == String {
                 return nil
             }
             return text
+        }
+    }
+
+    /// An absolute path of a file relaygate can read now (a certificate, a key, a CA). The
+    /// check at load time turns a typo into a positioned error instead of a failed start.
+    public static var readableFile: ValueParser<String> {
+        ValueParser<String>.string.validated { path in
+            guard path.hasPrefix("/") else { return "must be an absolute path, got \"\(path)\"" }
+            guard FileManager.default.isReadableFile(atPath: path) else { return "names a file that cannot be read: \(path)" }
+            return nil
         }
     }
 
