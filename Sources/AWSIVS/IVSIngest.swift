@@ -13,7 +13,8 @@ public struct IVSIngest: Sendable, Equatable, CustomStringConvertible {
 
     /// Without the key: what to log or show.
     public var base: String {
-        let hasPort = endpoint.split(separator: ":").count == 2 && endpoint.split(separator: ":").last?.allSatisfy(\.isNumber) == true
+        let parts = endpoint.split(separator: ":")
+        let hasPort = parts.count == 2 && parts[1].allSatisfy(\.isNumber)
         return hasPort ? "rtmps://\(endpoint)/app/" : "rtmps://\(endpoint):443/app/"
     }
     /// With the key: secret.

@@ -121,6 +121,30 @@ import Testing
         }
     }
 
+    /// The fake refuses what AWS refuses: no signature, a stale date, the wrong region.
+    @Test func unsignedStaleAndMisscopedRequestsAreRefused() async throws {
+        let fake = try await FakeIVS.start()
+        let unsigned = try await TestSupport.HTTPClient(baseURL: fake.endpoint).send("POST", "/ListChannels", body: Data("{}".utf8))
+        #expect(unsigned.status == 403)
+        #expect(unsigned.headers["x-amzn-errortype"]?.hasPrefix("MissingAuthenticationTokenException") == true)
+
+        let credentials = AWSCredentials(accessKeyID: fake.accessKeyID, secretAccessKey: fake.secretAccessKey)
+        let stale = IVSClient(
+            configuration: try IVSConfiguration(
+                region: fake.region, credentials: credentials, endpoint: fake.endpoint, retry: .none,
+                now: { Date().addingTimeInterval(-600) }))
+        let expired = try await #require(throws: IVSError.self) { try await stale.listChannels() }
+        #expect(expired.name == "InvalidSignatureException")
+        #expect(expired.message.contains("Signature expired"))
+
+        let elsewhere = IVSClient(
+            configuration: try IVSConfiguration(region: "eu-west-1", credentials: credentials, endpoint: fake.endpoint, retry: .none))
+        let misscoped = try await #require(throws: IVSError.self) { try await elsewhere.listChannels() }
+        #expect(misscoped.name == "InvalidSignatureException")
+        #expect(misscoped.kind == .auth)
+        #expect(try await fake.requests().map(\.status) == [403, 403, 403])
+    }
+
     @Test func noAnswerIsRetriedThenReported() async throws {
         let clock = ManualAsyncClock()
         let port = FreePort.next()
@@ -140,12 +164,19 @@ import Testing
 
     @Test func plainHTTPOnlyOnLoopback() throws {
         let credentials = AWSCredentials(accessKeyID: "AKID", secretAccessKey: "s")
-        #expect(throws: IVSError.self) { try IVSConfiguration(region: "us-east-1", credentials: credentials, endpoint: "http://ivs.example.com") }
-        #expect(throws: IVSError.self) { try IVSConfiguration(region: "us-east-1", credentials: credentials, endpoint: "http://10.0.0.1:8080") }
-        #expect(throws: IVSError.self) { try IVSConfiguration(region: "US East", credentials: credentials) }
-        #expect(throws: IVSError.self) { try IVSConfiguration(region: "us-east-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "")) }
-        #expect(try IVSConfiguration(region: "eu-west-1", credentials: credentials).endpoint.description == "https://ivs.eu-west-1.amazonaws.com")
-        #expect(try IVSConfiguration(region: "us-east-1", credentials: credentials, endpoint: "http://127.0.0.1:9000").endpoint.port == 9000)
-        #expect(try IVSConfiguration(region: "us-east-1", credentials: credentials, endpoint: "http://localhost:9000").endpoint.scheme == "http")
+        func configuration(_ endpoint: String?, region: String = "us-east-1") throws -> IVSConfiguration {
+            try IVSConfiguration(region: region, credentials: credentials, endpoint: endpoint)
+        }
+        #expect(throws: IVSError.self) { try configuration("http://ivs.example.com") }
+        #expect(throws: IVSError.self) { try configuration("http://10.0.0.1:8080") }
+        #expect(throws: IVSError.self) { try configuration("ftp://127.0.0.1") }
+        #expect(throws: IVSError.self) { try configuration(nil, region: "US East") }
+        #expect(throws: IVSError.self) {
+            try IVSConfiguration(region: "us-east-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: ""))
+        }
+        #expect(try configuration(nil, region: "eu-west-1").endpoint.description == "https://ivs.eu-west-1.amazonaws.com")
+        #expect(try configuration("http://127.0.0.1:9000").endpoint.port == 9000)
+        #expect(try configuration("http://localhost:9000").endpoint.scheme == "http")
+        #expect(try configuration("https://ivs.example.com").endpoint.port == 443)
     }
 }
