@@ -295,3 +295,20 @@ for plugin in plugins {
         )
     )
 }
+
+// AWS: SigV4 signing (swift-crypto, checked against AWS's published vectors) and the IVS
+// client (channels, streams, stream keys over restJson1); tests against a fake IVS
+// (moto behind a botocore-checked SigV4 front, Tests/FakeIVS).
+package.targets += [
+    .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+    .target(
+        name: "AWSIVS",
+        dependencies: [
+            "AWSSigV4",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "AWSIVSTests", dependencies: ["AWSSigV4", "AWSIVS", "TestSupport"], swiftSettings: swiftSettings),
+]

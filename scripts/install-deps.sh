@@ -12,6 +12,14 @@ packages=(
   libnginx-mod-stream  # tests: nginx's TLS in front of nginx-rtmp, the rtmps peer
 )
 
+# The fake AWS IVS for tests (Tests/FakeIVS/fake_ivs.py): moto's IVS backend behind a front
+# that checks SigV4 signatures with botocore. Pinned: the fake relies on moto's IVS models.
+if ! python3 -c 'import moto.server, botocore, flask, werkzeug' 2>/dev/null; then
+  echo "installing: moto[server]==5.2.1 (pip)" >&2
+  python3 -m pip install --quiet 'moto[server]==5.2.1' \
+    || python3 -m pip install --quiet --break-system-packages 'moto[server]==5.2.1'
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
