@@ -72,12 +72,8 @@ final class FileSink: MediaSink {
                 fileHasMedia = false
             }
         }
-        do {
-            try muxer?.write(packet)
-            fileHasMedia = true
-        } catch {
-            throw error.relayError(.destination)
-        }
+        try muxer?.writeToDestination(packet)
+        fileHasMedia = true
     }
 
     /// Ends the current file properly (MP4: the last fragment and the index; FLV: duration
@@ -98,11 +94,7 @@ final class FileSink: MediaSink {
 
     private func finish(_ muxer: Muxer) throws {
         defer { finishedBytes += muxer.bytesWritten }
-        do {
-            try muxer.finish()
-        } catch {
-            throw error.relayError(.destination)
-        }
+        try muxer.finishAtDestination()
     }
 
     var bytesWritten: Int64 { finishedBytes + (muxer?.bytesWritten ?? 0) }

@@ -1,3 +1,4 @@
+import MediaEngine
 public import RelayCore
 
 /// Sink `file`: records the relay to local MP4 (fragmented, so a crash leaves a playable
@@ -26,14 +27,7 @@ public enum FileSinkPlugin: SinkPlugin {
             self.giveUpAfterMs = giveUpAfter.milliseconds
         }
 
-        /// As for `hls`: a path that cannot be made or written fails at once; a write that
-        /// fails after a good start (a full disk) is retried, into a new file, until
-        /// `give_up_after`.
-        var policy: OutputPolicy {
-            OutputPolicy(
-                failFastAttempts: 1, backoff: .seconds(1), maxBackoff: .seconds(30),
-                giveUpAfter: .milliseconds(giveUpAfterMs))
-        }
+        var policy: OutputPolicy { .localFiles(giveUpAfter: .milliseconds(giveUpAfterMs)) }
     }
 
     public static func decodeOptions(_ reader: inout MappingReader) -> Options? {

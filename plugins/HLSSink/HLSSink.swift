@@ -69,11 +69,7 @@ final class HLSSink: MediaSink {
 
     func write(_ packet: MediaPacket) throws {
         guard let muxer else { throw RelayError(.internal, "\(displayName): write before open") }
-        do {
-            try muxer.write(packet)
-        } catch {
-            throw error.relayError(.destination)
-        }
+        try muxer.writeToDestination(packet)
     }
 
     /// Writes the last segment and the final playlist (with ENDLIST); without `keep`, then
@@ -82,11 +78,7 @@ final class HLSSink: MediaSink {
         guard let muxer else { return }
         self.muxer = nil
         defer { end(muxer) }
-        do {
-            try muxer.finish()
-        } catch {
-            throw error.relayError(.destination)
-        }
+        try muxer.finishAtDestination()
     }
 
     /// After a failed write: local files need no network goodbye, so the trailer still

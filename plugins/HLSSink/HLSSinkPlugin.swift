@@ -1,3 +1,4 @@
+import MediaEngine
 public import RelayCore
 
 /// Sink `hls`: writes HLS — MPEG-TS segments and a live playlist — into a local directory,
@@ -30,14 +31,7 @@ public enum HLSSinkPlugin: SinkPlugin {
             self.giveUpAfterMs = giveUpAfter.milliseconds
         }
 
-        /// A directory that cannot be made or written fails the output at once (retrying
-        /// will not fix permissions); a write that fails after a good start (a full disk)
-        /// is retried until `give_up_after`, as space may be freed meanwhile.
-        var policy: OutputPolicy {
-            OutputPolicy(
-                failFastAttempts: 1, backoff: .seconds(1), maxBackoff: .seconds(30),
-                giveUpAfter: .milliseconds(giveUpAfterMs))
-        }
+        var policy: OutputPolicy { .localFiles(giveUpAfter: .milliseconds(giveUpAfterMs)) }
     }
 
     public static func decodeOptions(_ reader: inout MappingReader) -> Options? {
