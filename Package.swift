@@ -20,6 +20,8 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
             .product(name: "Logging", package: "swift-log"),
         ]
     ),
+    ("HLSSink", ["RelayCore", "MediaEngine"]),
+    ("FileSink", ["RelayCore", "MediaEngine"]),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -278,6 +280,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CompanionProbe", swiftSettings: swiftSettings
+        ),
+        // Sinks `hls` and `file`: options, file cuts and names, and relays through the real
+        // pipeline into local files judged by ffprobe.
+        .testTarget(
+            name: "LocalSinkTests",
+            dependencies: [
+                "HLSSink", "FileSink", "RelayCore", "RelayRuntime", "PullSource", "PassthroughTranscoder", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
         // End to end: the relaygate binary against real nginx-rtmp, ffmpeg and ffprobe.
         .testTarget(

@@ -50,4 +50,14 @@ public struct MediaLocation: Sendable, Hashable {
         // The explicit prefix keeps a path like "/x/concat:y" from being read as a protocol.
         return MediaLocation(url: "file:" + path, protocolWhitelist: "file", displayName: path, isNetwork: false)
     }
+
+    /// A local output path for a muxer that opens its files itself (`hls` names its segments
+    /// after it and deletes old ones with `unlink`, so it needs the plain path). Still the
+    /// `file` protocol only: libav reads an absolute path as a file whatever follows.
+    public static func localOutput(_ path: String) throws(AVError) -> MediaLocation {
+        guard path.hasPrefix("/") else {
+            throw AVError("not an absolute path", operation: "check path", target: path)
+        }
+        return MediaLocation(url: path, protocolWhitelist: "file", displayName: path, isNetwork: false)
+    }
 }

@@ -1,5 +1,7 @@
 import AgoraSource
+import FileSink
 import H264Transcoder
+import HLSSink
 import PassthroughTranscoder
 import PullSource
 import RawPipeSource
@@ -26,6 +28,8 @@ enum CompiledPlugins {
         ],
         sinks: [
             RTMPSinkPlugin.self,
+            HLSSinkPlugin.self,
+            FileSinkPlugin.self,
         ]
     )
 }

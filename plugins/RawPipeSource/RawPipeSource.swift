@@ -188,11 +188,11 @@ final class RawPipeSource: MediaSource {
     }
 
     private static func expandPath(_ template: String, _ context: StageContext) throws -> String {
-        let path = try context.expand(template)
-        guard path.hasPrefix("/"), !path.contains("\0"), !path.split(separator: "/").contains("..") else {
-            throw RelayError(.configuration, "rawpipe: \"\(template)\" does not expand to a safe absolute path")
+        do {
+            return try context.expandPath(template)
+        } catch let error as RelayError {
+            throw RelayError(error.errorClass, "rawpipe: \(error.message)")
         }
-        return path
     }
 }
 

@@ -45,4 +45,20 @@ public struct StageContext: Sendable {
             throw RelayError(.configuration, "\(Redaction.url(template)): \(error)")
         }
     }
+
+    /// Fills the variables of a local path (`extra` adds stage-specific ones, such as a
+    /// recording's start time). A value could hold anything a channel name allows, so the
+    /// result is checked again: absolute, and no `..` component to climb out of the tree.
+    public func expandPath(_ template: String, extra: [String: String] = [:]) throws -> String {
+        let path: String
+        do {
+            path = try Template.expand(template, values: values.merging(extra) { _, new in new })
+        } catch {
+            throw RelayError(.configuration, "\(template): \(error)")
+        }
+        guard path.hasPrefix("/"), !path.contains("\0"), !path.split(separator: "/").contains("..") else {
+            throw RelayError(.configuration, "\"\(template)\" does not expand to a safe absolute path")
+        }
+        return path
+    }
 }
