@@ -284,6 +284,17 @@ let package = Package(
             name: "IntegrationTests", dependencies: ["relaygate", "relaygate-probe", "TestSupport", "Agora"],
             swiftSettings: swiftSettings
         ),
+        // Cloudflare Stream live inputs for relays: the REST client, the customer domain's
+        // lifecycle and viewer count, live input notifications. No RelayCore: a companion wires it.
+        .target(
+            name: "CloudflareStream",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
 
