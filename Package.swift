@@ -295,6 +295,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The client against Tests/Support/FakeCloudflare, the fake's own refusals, notifications.
+        .testTarget(
+            name: "CloudflareStreamTests",
+            dependencies: [
+                "CloudflareStream", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
 
