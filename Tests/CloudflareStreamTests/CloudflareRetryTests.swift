@@ -56,7 +56,7 @@ import TestSupport
         try await CloudflareTestHarness.run { fake, client in
             let settings = try CloudflareStreamSettings(
                 accountID: fake.configuration.accountID, apiToken: CloudflareSecret(FakeCloudflare.Configuration.writeToken),
-                customerCode: "abc", apiURL: "http://127.0.0.1:1/client/v4",
+                customerCode: "abc", apiURL: "http://127.0.0.1:\(FreePort.next())/client/v4", requestTimeout: .milliseconds(500),
                 retry: CloudflareRetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(1)))
             let unreachable = CloudflareStreamClient(settings: settings, http: .shared)
             let error = await #expect(throws: CloudflareStreamError.self) { try await unreachable.listLiveInputs() }
