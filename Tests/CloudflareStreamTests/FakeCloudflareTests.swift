@@ -82,7 +82,9 @@ import TestSupport
         try await withFake { fake, inputs in
             for days in [30, 1096] {
                 let answer = try await send(
-                    fake, "POST", inputs, body: #"{"meta":{"name":"x"},"recording":{"mode":"automatic","timeoutSeconds":0},"deleteRecordingAfterDays":\#(days)}"#)
+                    fake, "POST", inputs,
+                    body: #"{"meta":{"name":"x"},"recording":{"mode":"automatic","timeoutSeconds":0},"#
+                        + #""deleteRecordingAfterDays":\#(days)}"#)
                 #expect(answer.status == 200)
                 #expect(answer.json?.value(at: "result.deleteRecordingAfterDays") == .int(Int64(days)))
                 #expect(answer.json?.value(at: "result.status") == .null)

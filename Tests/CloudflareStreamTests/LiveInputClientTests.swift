@@ -151,7 +151,8 @@ import TestSupport
             #expect(try await client.liveViewers(of: input.uid) == 113)
 
             let customer = fake.requests().filter { $0.host == .customerDomain }
-            #expect(customer.map(\.line) == ["GET /\(input.uid)/lifecycle", "GET /\(input.uid)/views", "GET /\(input.uid)/lifecycle", "GET /\(input.uid)/views"])
+            let reads = ["GET /\(input.uid)/lifecycle", "GET /\(input.uid)/views"]
+            #expect(customer.map(\.line) == reads + reads)
             #expect(customer.allSatisfy { $0.header("Authorization") == nil })
         }
     }

@@ -102,7 +102,9 @@ import TestSupport
     }
 
     @Test func anUnknownEventTypeIsKeptNotRefused() throws {
-        let body = #"{"name":"n","text":"t","data":{"notification_name":"Stream Live Input","input_id":"abc","event_type":"live_input.paused","updated_at":"2022-01-13T11:43:41Z"},"ts":1642074233}"#
+        let body =
+            #"{"name":"n","text":"t","data":{"notification_name":"Stream Live Input","input_id":"abc","#
+            + #""event_type":"live_input.paused","updated_at":"2022-01-13T11:43:41Z"},"ts":1642074233}"#
         let notification = try verifier.verify(headers: ["cf-webhook-auth": CloudflareTestHarness.webhookSecret], body: Array(body.utf8))
         #expect(notification.event == .other("live_input.paused"))
         #expect(notification.ts == 1_642_074_233)
