@@ -296,6 +296,25 @@ let package = Package(
             name: "IntegrationTests", dependencies: ["relaygate", "relaygate-probe", "TestSupport", "Agora"],
             swiftSettings: swiftSettings
         ),
+        // Cloudflare Stream live inputs for relays: the REST client, the customer domain's
+        // lifecycle and viewer count, live input notifications. No RelayCore: a companion wires it.
+        .target(
+            name: "CloudflareStream",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The client against Tests/Support/FakeCloudflare, the fake's own refusals, notifications.
+        .testTarget(
+            name: "CloudflareStreamTests",
+            dependencies: [
+                "CloudflareStream", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
 
