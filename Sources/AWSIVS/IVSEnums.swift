@@ -1,12 +1,8 @@
-/// IVS enum fields as open string sets: a value AWS adds later still decodes.
+/// IVS enum fields as open string sets: a value AWS adds later still decodes. (Codable comes
+/// from `RawRepresentable`: each encodes as its bare string.)
 public struct IVSLatencyMode: RawRepresentable, Hashable, Codable, Sendable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     /// The console's "Ultra-low"; the IVS default.
     public static let low = IVSLatencyMode(rawValue: "LOW")
@@ -17,11 +13,6 @@ public struct IVSLatencyMode: RawRepresentable, Hashable, Codable, Sendable {
 public struct IVSChannelType: RawRepresentable, Hashable, Codable, Sendable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     /// Up to 480p and 1.5 Mbps, passed through.
     public static let basic = IVSChannelType(rawValue: "BASIC")
@@ -34,11 +25,6 @@ public struct IVSChannelType: RawRepresentable, Hashable, Codable, Sendable {
 public struct IVSStreamHealth: RawRepresentable, Hashable, Codable, Sendable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public static let healthy = IVSStreamHealth(rawValue: "HEALTHY")
     /// The encoder sends too little: frames are missing.

@@ -35,18 +35,22 @@ from ivs_service import IVSError, Service, token  # noqa: E402
 from sigv4_check import SignatureCheck  # noqa: E402
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1, no access log, GET and POST both go to `serve`."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.serve()
+
+    def do_POST(self):
+        self.serve()
+
+
 def make_api_handler(service, check):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self.serve()
-
-        def do_POST(self):
-            self.serve()
+    class Handler(QuietHandler):
 
         def serve(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -88,17 +92,7 @@ def make_api_handler(service, check):
 
 
 def make_control_handler(service):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self.serve()
-
-        def do_POST(self):
-            self.serve()
+    class Handler(QuietHandler):
 
         def serve(self):
             body = decode_json(self.rfile.read(int(self.headers.get("Content-Length") or 0))) or {}
