@@ -10,21 +10,25 @@ packages=(
   libpq-dev postgresql
   ffmpeg nginx libnginx-mod-rtmp
   libnginx-mod-stream  # tests: nginx's TLS in front of nginx-rtmp, the rtmps peer
+  python3 python3-pip  # tests: the fake AWS IVS (moto, below)
 )
 
 # The fake AWS IVS for tests (Tests/FakeIVS/fake_ivs.py): moto's IVS backend behind a front
 # that checks SigV4 signatures with botocore. Pinned: the fake relies on moto's IVS models.
-if ! python3 -c 'import moto.server, botocore, flask, werkzeug' 2>/dev/null; then
+# Debian 12's own python3 refuses pip installs outside a venv unless told (PEP 668).
+install_moto() {
+  python3 -c 'import moto.server, botocore, flask, werkzeug' 2>/dev/null && return 0
   echo "installing: moto[server]==5.2.1 (pip)" >&2
   python3 -m pip install --quiet 'moto[server]==5.2.1' \
     || python3 -m pip install --quiet --break-system-packages 'moto[server]==5.2.1'
-fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  install_moto
   exit 0
 fi
 
@@ -37,3 +41,4 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-reco
 # own instances, so leave it alone but make sure it is not what we talk to.
 # Likewise the postgresql package creates and starts a cluster on port 5432: tests start
 # their own PostgreSQL 15 (/usr/lib/postgresql/15/bin) on free ports and never use it.
+install_moto
