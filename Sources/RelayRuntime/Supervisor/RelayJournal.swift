@@ -7,7 +7,7 @@ import RelayCore
 struct RelayJournal {
     /// Who watches a relay's channel, as its companions count them (nil: nobody counts).
     struct Viewers {
-        /// On the source's platform (an Agora channel's audience).
+        /// On the source's platform (the audience of the seller's channel there).
         var source: Int?
         /// On the outputs' platforms, summed (HLS viewers of live inputs and channels).
         var outputs: Int?

@@ -77,7 +77,7 @@ extension RelaySupervisor {
             })
     }
 
-    /// The audiences the relay's companions count: the source's platform (Agora's channel),
+    /// The audiences the relay's companions count: the source's platform (the seller's channel),
     /// and the outputs' platforms summed (nil when no output's companion counts).
     func viewers(of relay: Relay) -> RelayJournal.Viewers {
         var viewers = RelayJournal.Viewers()
