@@ -47,11 +47,11 @@ import Testing
     /// One relay's converter lifecycle against `client`, quick to retry and to read back.
     static func lifecycle(
         _ client: any MediaPushCalls, retries: Int = 2, pollInterval: Duration = .milliseconds(10)
-    ) throws -> (ConverterLifecycle, RecordedEvents, StatusCell) {
+    ) throws -> (ConverterLifecycle, RecordedEvents, CompanionStatusCell) {
         let plan = try ConverterPlan(
             relay: ConverterPlanTests.relay(transcoder: ConverterPlanTests.passthrough), options: AgoraSourceOptions())
         let events = RecordedEvents()
-        let cell = StatusCell(CompanionStatus(kind: "agora-media-push", state: "creating", mode: "raw"))
+        let cell = CompanionStatusCell(CompanionStatus(kind: "agora-media-push", state: "creating", mode: "raw"))
         let lifecycle = ConverterLifecycle(
             relayID: "sellers/seller_42", plan: plan, attempts: 3, client: client,
             retry: RESTRetry(retries: retries, step: .milliseconds(10)), pollInterval: pollInterval, events: events,

@@ -30,7 +30,7 @@ final class AgoraCompanion: RelayCompanion {
         var channel: String
         var sellerUID: UInt32
         var lifecycle: ConverterLifecycle
-        var cell: StatusCell
+        var cell: CompanionStatusCell
     }
 
     struct State {
@@ -74,7 +74,7 @@ final class AgoraCompanion: RelayCompanion {
         }
         var relayLogger = logger
         relayLogger[metadataKey: "relay"] = "\(relay.id)"
-        let cell = StatusCell(CompanionStatus(kind: "agora-media-push", state: "creating", mode: plan.mode.rawValue))
+        let cell = CompanionStatusCell(CompanionStatus(kind: "agora-media-push", state: "creating", mode: plan.mode.rawValue))
         let channel = relay.spec.channel
         let lifecycle = ConverterLifecycle(
             relayID: relay.id, plan: plan, attempts: options.attempts, client: client, retry: restRetry,

@@ -105,3 +105,23 @@ public struct StageGrants: Codable, Sendable, Equatable {
         self.outputs = outputs
     }
 }
+
+extension StageGrant {
+    /// The key of `refused`'s reason in `values`.
+    public static let refusalKey = "refused"
+
+    /// An output whose platform resource cannot be had (the platform refused the account's
+    /// credentials, say): its sink fails at once saying `reason`, while the relay and its
+    /// other outputs go on. Throwing from `prepare` instead would fail the whole relay.
+    public static func refused(_ reason: String) -> StageGrant { StageGrant(values: [refusalKey: reason]) }
+}
+
+extension StageContext {
+    /// The value `key` of the stage's grant; throws the refusal's reason for a refused grant
+    /// (see `StageGrant.refused`), and an internal error when the companion granted no `key`.
+    public func granted(_ key: String, by platform: String) throws -> String {
+        if let reason = grant[StageGrant.refusalKey] { throw RelayError(.configuration, reason) }
+        guard let value = grant[key] else { throw RelayError(.internal, "\(platform): its companion granted no \(key)") }
+        return value
+    }
+}

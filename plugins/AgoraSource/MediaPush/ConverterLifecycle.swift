@@ -24,7 +24,7 @@ actor ConverterLifecycle {
     private let retry: RESTRetry
     private let pollInterval: Duration
     private let events: any CompanionEvents
-    private let cell: StatusCell
+    private let cell: CompanionStatusCell
     private let logger: Logger
     /// Told when Agora destroyed the converter because the seller left (the service decides
     /// when the relay stops).
@@ -46,7 +46,7 @@ actor ConverterLifecycle {
 
     init(
         relayID: String, plan: ConverterPlan, attempts: Int, client: any MediaPushCalls, retry: RESTRetry,
-        pollInterval: Duration, events: any CompanionEvents, cell: StatusCell, logger: Logger,
+        pollInterval: Duration, events: any CompanionEvents, cell: CompanionStatusCell, logger: Logger,
         onSellerGone: @escaping @Sendable () async -> Void
     ) {
         self.relayID = relayID
