@@ -68,6 +68,11 @@ public actor RelayManager<C: Clock> where C.Duration == Duration {
                     logger.info("relay moves to route \(spec.route); restarting it", metadata: meta(key))
                 }
                 await supervisor.replace(key, with: spec, origin: origin)
+            case .updateOutputs(let key, let spec, let origin):
+                if !(await supervisor.updateOutputs(key, to: spec, origin: origin)) {
+                    logger.info("relay outputs changed; restarting it", metadata: meta(key))
+                    await supervisor.replace(key, with: spec, origin: origin)
+                }
             case .stop(let key, let reason): await supervisor.stop(key, reason: reason)
             case .start(let spec, let origin): await supervisor.startConfigured(spec, origin: origin)
             }

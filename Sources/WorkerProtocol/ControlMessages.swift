@@ -7,6 +7,7 @@ public import RelayCore
 ///   hello(protocol)            ──▶          checks the version
 ///                              ◀──          start(protocol, relay)   (worker checks the version)
 ///   report(stats) every second ──▶
+///                              ◀──          outputs(outputs, grants) (a reload changed only them)
 ///                              ◀──          stop                     (at any time)
 ///   report(stats), ended(end)  ──▶          then EOF: the worker exited
 /// ```
@@ -16,13 +17,17 @@ public import RelayCore
 /// pipeline that misreads its orders.
 public enum WorkerProtocolVersion {
     /// Bumped whenever a message, the launch layout or the ingest frame format changes.
-    public static let current = 2
+    public static let current = 3
 }
 
 /// Supervisor → worker.
 public enum SupervisorMessage: Codable, Sendable, Equatable {
     /// The answer to `hello`: what to run. The worker never reads config files.
     case start(protocol: Int, relay: WorkerAssignment)
+    /// A reload changed only the relay's outputs: run exactly these from now on. Outputs
+    /// not among them close their sessions; new ones open at the next keyframe, with their
+    /// grants (secrets); the others are not touched.
+    case outputs([RelaySpec.Output], grants: [String: [String: String]])
     /// End the relay gracefully (outputs close their sessions), then exit.
     case stop
 }

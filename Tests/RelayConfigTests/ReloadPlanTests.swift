@@ -48,6 +48,36 @@ import Testing
         #expect(plan.diff.added == ["fresh"] && plan.diff.removed == ["gone"] && plan.diff.changed == ["edited"])
     }
 
+    /// Outputs added or removed, nothing else changed: changed in place, not restarted; an
+    /// output change that comes with another change restarts the relay.
+    @Test func anOutputsOnlyChangeIsMadeInPlace() throws {
+        let platforms = "platforms:\n  local: { type: rtmp, url: \"rtmp://127.0.0.1/live/{channel}\" }\n"
+            + "  spare: { type: rtmp, url: \"rtmp://127.0.0.2/live/{channel}\" }\n"
+        func load(_ routes: String) throws -> GatewayConfig {
+            let directory = try temporaryConfig(["relaygate.yaml": "", "conf.d/20-platforms.yaml": platforms, "conf.d/30-routes.yaml": "routes:\n" + routes])
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            return try ConfigLoader(registry: testRegistry, environment: [:]).load(directory: directory)
+        }
+        let source = "source: { type: pull, url: \"rtmp://127.0.0.1/in/x\" }"
+        let old = try load("  a: { channel: a, \(source), outputs: [local] }\n  b: { channel: b, \(source), outputs: [local] }\n")
+        let new = try load(
+            "  a: { channel: a, \(source), outputs: [local, spare] }\n"
+                + "  b: { channel: b, source: { type: pull, url: \"rtmp://10.0.0.9/in/x\" }, outputs: [spare] }\n")
+        let running = try ["a", "b"].map { try self.running(old, route: $0, channel: $0) }
+        let plan = new.reloadPlan(from: old, running: running)
+        let a = try #require(new.route(named: "a")), b = try #require(new.route(named: "b"))
+        #expect(
+            plan.changes == [
+                .updateOutputs(RelayKey(route: "a", channel: "a"), spec: new.relaySpec(for: a, channel: "a"), origin: .config),
+                .restart(RelayKey(route: "b", channel: "b"), spec: new.relaySpec(for: b, channel: "b"), origin: .config),
+            ])
+        #expect(plan.summary.description == "0 unchanged, 1 restarted, 0 stopped, 0 started, 1 with outputs changed in place")
+        // Back again: the added output is removed in place too.
+        let back = old.reloadPlan(from: new, running: [try self.running(new, route: "a", channel: "a")])
+        let oldA = try #require(old.route(named: "a"))
+        #expect(back.changes.first == .updateOutputs(RelayKey(route: "a", channel: "a"), spec: old.relaySpec(for: oldA, channel: "a"), origin: .config))
+    }
+
     @Test func anAPIRelayIsResolvedAgainOrStoppedWhenNoRouteServesItAnyMore() throws {
         let old = try config(Self.route("sellers", match: "seller_{channelId}") + Self.route("shops", match: "shop_{n}"))
         let new = try config(Self.route("sellers", match: "seller_{channelId}"))

@@ -74,6 +74,12 @@ final class FakeRun: RelayRun {
     var pid: Int32? { Int32(1000 + request.generation) }
     func stop() { orders.append("stop") }
     func kill() { orders.append("kill") }
+    /// Each outputs update: the output names, and the names that carry a grant.
+    let updates = Arrivals<(outputs: [String], granted: [String])>()
+    func update(outputs: [RelaySpec.Output], grants: [String: [String: String]]) -> Bool {
+        updates.append((outputs.map(\.name), grants.filter { !$0.value.isEmpty }.keys.sorted()))
+        return true
+    }
 
     /// Says what a worker says, each awaited as the executor does.
     func report(_ state: RelayState) async { await deliver(.report(RelayStats(state: state))) }

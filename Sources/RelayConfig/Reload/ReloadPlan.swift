@@ -2,7 +2,8 @@ public import RelayCore
 
 /// What a reload does to the running relays, decided in one place: the new config's static
 /// relays plus every relay started through the API, resolved again against the new config,
-/// compared with what runs. Unchanged relays keep running untouched, changed ones restart
+/// compared with what runs. Unchanged relays keep running untouched, relays whose outputs
+/// alone changed have those outputs added or removed in place, other changed ones restart
 /// (the old run exits before the new one publishes), removed ones stop, new ones start.
 public struct ReloadPlan: Sendable, Equatable {
     public enum Change: Sendable, Equatable {
@@ -14,6 +15,9 @@ public struct ReloadPlan: Sendable, Equatable {
         /// The relay at the key must become `spec` (changed options, or its channel moved
         /// to another route): it restarts.
         case restart(RelayKey, spec: RelaySpec, origin: RelayOrigin)
+        /// Only its outputs differ: the outputs added or removed (an output whose settings
+        /// changed is both) are, and nothing else of the relay is touched.
+        case updateOutputs(RelayKey, spec: RelaySpec, origin: RelayOrigin)
         case stop(RelayKey, reason: String)
         case start(RelaySpec, origin: RelayOrigin)
     }
@@ -29,6 +33,7 @@ public struct ReloadPlan: Sendable, Equatable {
             switch change {
             case .keep, .adopt: count.unchanged += 1
             case .restart: count.restarted += 1
+            case .updateOutputs: count.updated += 1
             case .stop: count.stopped += 1
             case .start: count.started += 1
             }
@@ -62,11 +67,14 @@ public struct RelayChangeCount: Sendable, Equatable, CustomStringConvertible {
     public var restarted = 0
     public var stopped = 0
     public var started = 0
+    /// Outputs changed in place.
+    public var updated = 0
 
     public init() {}
 
     public var description: String {
-        "\(unchanged) unchanged, \(restarted) restarted, \(stopped) stopped, \(started) started"
+        let updates = updated > 0 ? ", \(updated) with outputs changed in place" : ""
+        return "\(unchanged) unchanged, \(restarted) restarted, \(stopped) stopped, \(started) started\(updates)"
     }
 }
 
@@ -108,6 +116,8 @@ extension GatewayConfig {
                 let untouched = existing.spec == spec && existing.isLive && !existing.isBeingReplaced
                 if untouched {
                     changes.append(existing.origin == origin ? .keep(key) : .adopt(key, origin: origin))
+                } else if existing.isLive, !existing.isBeingReplaced, Self.onlyOutputsDiffer(existing.spec, spec) {
+                    changes.append(.updateOutputs(key, spec: spec, origin: origin))
                 } else {
                     changes.append(.restart(key, spec: spec, origin: origin))
                 }
@@ -118,5 +128,13 @@ extension GatewayConfig {
             }
         }
         return ReloadPlan(changes: changes, diff: diff(from: old))
+    }
+
+    /// Whether `new` is `old` with other outputs (and nothing else changed).
+    static func onlyOutputsDiffer(_ old: RelaySpec, _ new: RelaySpec) -> Bool {
+        guard old.outputs != new.outputs, !new.outputs.isEmpty else { return false }
+        var same = old
+        same.outputs = new.outputs
+        return same == new
     }
 }

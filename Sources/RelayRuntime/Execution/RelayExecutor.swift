@@ -20,6 +20,13 @@ public protocol RelayRun: Sendable {
     func stop()
     /// Ends it now; `.exited` follows.
     func kill()
+    /// Runs exactly `outputs` from now on, the others untouched (see
+    /// `SupervisorMessage.outputs`); false when this run cannot (the relay is then restarted).
+    func update(outputs: [RelaySpec.Output], grants: [String: [String: String]]) -> Bool
+}
+
+extension RelayRun {
+    public func update(outputs: [RelaySpec.Output], grants: [String: [String: String]]) -> Bool { false }
 }
 
 /// What one run needs.

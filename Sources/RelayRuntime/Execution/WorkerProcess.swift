@@ -43,6 +43,11 @@ final class WorkerProcess: RelayRun {
 
     func stop() { send(.stop) }
 
+    func update(outputs: [RelaySpec.Output], grants: [String: [String: String]]) -> Bool {
+        send(.outputs(outputs, grants: grants))
+        return true
+    }
+
     func kill() {
         if let pid { _ = Glibc.kill(pid, SIGKILL) }
     }

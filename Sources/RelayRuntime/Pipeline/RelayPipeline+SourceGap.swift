@@ -18,8 +18,7 @@ extension RelayPipeline {
     /// Ends when the source is back, when the window (`reconnectWindowMs`) runs out
     /// (`.sourceGone`: the supervisor does not restart such a relay), or on stop.
     func bridgeGap(
-        reason: String, since began: ContinuousClock.Instant, inputs: [StreamInfo], transcoder: any MediaTranscoder,
-        sinks: [SinkRunner]
+        reason: String, since began: ContinuousClock.Instant, inputs: [StreamInfo], transcoder: any MediaTranscoder
     ) -> GapEnd {
         let window = Duration.milliseconds(spec.reconnectWindowMs)
         transition(.reconnecting, detail: "source lost: \(reason)")
@@ -31,6 +30,7 @@ extension RelayPipeline {
         let registry = self.registry, sourceConfig = spec.source, base = context(stop: StopSignal())
 
         while !stopSignal.isRaised {
+            let sinks = runners.withLock { $0 }
             let elapsed = ContinuousClock.now - began
             if elapsed >= window {
                 return .ended(

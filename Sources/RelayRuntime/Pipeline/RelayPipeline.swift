@@ -26,16 +26,22 @@ public final class RelayPipeline: Sendable {
     let stopSignal = StopSignal()
     /// The stop signal of a source re-opened after a gap (it was opened with its own).
     let reopenedSourceStop = Mutex<StopSignal?>(nil)
-    private let drainTimeout: Duration
+    let drainTimeout: Duration
     /// The relay's ingest endpoint, for a source that publishers push to.
     private let ingest: IngestAssignment?
     /// What the stages' companions provisioned.
     private let grants: StageGrants
+    /// Each output's grant; a reload that adds an output brings its own.
+    let outputGrants: Mutex<[String: [String: String]]>
+    /// The outputs to run: the spec's, until a reload changes them (`updateOutputs`).
+    let outputs: Mutex<[RelaySpec.Output]>
+    /// The streams sinks are opened with, once the transcoder knows them.
+    let sinkStreams = Mutex<(streams: [StreamInfo], video: Set<Int>)?>(nil)
     private let input = StageCounters()
     private let processing = ProcessingStatus()
     /// The source's own drop count, copied after each read (the source is not Sendable).
     private let inputDropped = Atomic<Int64>(0)
-    private let runners = Mutex<[SinkRunner]>([])
+    let runners = Mutex<[SinkRunner]>([])
     private let state = Mutex<(state: RelayState, lastError: String?, startedAt: ContinuousClock.Instant?)>(
         (.pending, nil, nil))
 
@@ -46,6 +52,8 @@ public final class RelayPipeline: Sendable {
         self.spec = spec
         self.ingest = ingest
         self.grants = grants
+        outputGrants = Mutex(grants.outputs)
+        outputs = Mutex(spec.outputs)
         self.registry = registry
         var logger = logger
         logger[metadataKey: "route"] = "\(spec.route)"
@@ -131,7 +139,7 @@ public final class RelayPipeline: Sendable {
 
         let inputVideo = Set(inputStreams.filter { $0.kind == .video }.map(\.index))
         let outputVideo = Set(outputStreams.filter { $0.kind == .video }.map(\.index))
-        let sinks = startSinks(streams: outputStreams, videoStreams: outputVideo)
+        startSinks(streams: outputStreams, videoStreams: outputVideo)
         transition(.active)
 
         var outcome = RelayOutcome.finished
@@ -141,6 +149,8 @@ public final class RelayPipeline: Sendable {
         // bridged from where its media stopped and the output stays on the wall clock.
         var lastPacketAt = ContinuousClock.now
         readLoop: while !stopSignal.isRaised, let current = source {
+            // A reload may add or remove outputs while the relay runs.
+            let sinks = runners.withLock { $0 }
             var packet: MediaPacket?
             var lost: RelayError?
             do {
@@ -160,7 +170,7 @@ public final class RelayPipeline: Sendable {
                 source = nil
                 switch bridgeGap(
                     reason: lost?.message ?? "the input ended", since: lastPacketAt, inputs: inputStreams,
-                    transcoder: transcoder, sinks: sinks)
+                    transcoder: transcoder)
                 {
                 case .resumed(let reopened): source = reopened
                 case .ended(let ended):
@@ -188,6 +198,7 @@ public final class RelayPipeline: Sendable {
             }
         }
         if stopSignal.isRaised, outcome == .finished { outcome = .stopped }
+        let sinks = runners.withLock { $0 }
         switch outcome {
         case .failed, .sourceGone: break
         case .finished, .stopped:
@@ -210,23 +221,29 @@ public final class RelayPipeline: Sendable {
         return RelayError(.destination, "every output failed (\(errors.joined(separator: "; ")))")
     }
 
-    private func startSinks(streams: [StreamInfo], videoStreams: Set<Int>) -> [SinkRunner] {
-        let sinks = spec.outputs.map { output in
-            let registry = self.registry
-            let base = self.context(stop: StopSignal())
-            return SinkRunner(
-                name: output.name, queueCapacity: spec.sinkQueuePackets, videoStreams: videoStreams, logger: logger
-            ) { abortSignal, useBackup in
-                var context = base
-                context.stop = abortSignal
-                context.useBackup = useBackup
-                context.grant = self.grants.outputs[output.name] ?? [:]
-                return try registry.makeSink(output.sink, context: context)
-            }
+    private func startSinks(streams: [StreamInfo], videoStreams: Set<Int>) {
+        // Under the lock that `updateOutputs` takes: an update either comes before (and is
+        // in `outputs`) or finds the streams and adds its runners itself.
+        sinkStreams.withLock { setup in
+            setup = (streams, videoStreams)
+            let sinks = outputs.withLock { $0 }.map { makeRunner($0, videoStreams: videoStreams) }
+            runners.withLock { $0 = sinks }
+            for sink in sinks { sink.start(streams: streams, videoStreams: videoStreams) }
         }
-        runners.withLock { $0 = sinks }
-        for sink in sinks { sink.start(streams: streams, videoStreams: videoStreams) }
-        return sinks
+    }
+
+    func makeRunner(_ output: RelaySpec.Output, videoStreams: Set<Int>) -> SinkRunner {
+        let registry = self.registry
+        let base = self.context(stop: StopSignal())
+        return SinkRunner(
+            name: output.name, queueCapacity: spec.sinkQueuePackets, videoStreams: videoStreams, logger: logger
+        ) { abortSignal, useBackup in
+            var context = base
+            context.stop = abortSignal
+            context.useBackup = useBackup
+            context.grant = self.outputGrants.withLock { $0[output.name] } ?? [:]
+            return try registry.makeSink(output.sink, context: context)
+        }
     }
 
     func context(stop: StopSignal) -> StageContext {

@@ -64,6 +64,13 @@ extension RelaySupervisor {
     func cleanUp(_ key: RelayKey) {
         guard let bindings = relays[key]?.companions, !bindings.isEmpty else { return }
         relays[key]?.companions = []
+        cleanUp(key, bindings: bindings)
+    }
+
+    /// Releases `bindings` (the whole life's, or the outputs a reload removed) after any
+    /// cleanup of the relay still under way.
+    func cleanUp(_ key: RelayKey, bindings: [CompanionBinding]) {
+        guard !bindings.isEmpty else { return }
         let previous = cleanups[key]
         let task = Task {
             await previous?.value

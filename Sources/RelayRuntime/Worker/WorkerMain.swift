@@ -29,7 +29,7 @@ public enum WorkerMain {
         case .stop?:
             // Stopped before it started: nothing ran, nothing to report.
             return 0
-        case nil:
+        case .outputs?, nil:
             return refuse("no start message from the supervisor")
         }
         let logger = makeLogger(assignment.logLevel)
@@ -46,8 +46,12 @@ public enum WorkerMain {
 
         let control = Thread { [reader] in
             var reader = reader
-            while let message = try? reader.next(SupervisorMessage.self) {
-                if case .stop = message { break }
+            reading: while let message = try? reader.next(SupervisorMessage.self) {
+                switch message {
+                case .stop: break reading
+                case .outputs(let outputs, let grants): pipeline.updateOutputs(outputs, grants: grants)
+                case .start: continue
+                }
             }
             // A stop request, or the supervisor went away: end the relay either way.
             pipeline.stop()
