@@ -66,6 +66,13 @@ final class RecordWriter {
                         """, parameters: [String(id), playbackURL, Self.timestamp(record.time), platform])
                 }
                 try event(record, "started", from: nil, to: .active, reason: nil, detail: playbackURL, connection)
+            case .playback(let url, let platform):
+                if let id = try channelRow(record, connection) {
+                    try connection.execute(
+                        "UPDATE channels SET hls_playback_url = $2, streaming_platform = $3 WHERE id = $1 AND relay_status = 'active'",
+                        parameters: [String(id), url, platform])
+                }
+                try event(record, "playback", from: nil, to: .active, reason: nil, detail: url, connection)
             case .stopped(let reason):
                 try ended(record, status: "stopped", event: "stopped", state: .stopped, reason: reason, connection)
             case .failed(let reason):

@@ -3,6 +3,7 @@ import RelayRuntime
 import Synchronization
 import Testing
 import TestSupport
+import WorkerProtocol
 
 /// A reload that changed only a running relay's outputs, carried out in place: the run is
 /// told, only the outputs added or removed have their companions prepared or cleaned up,
@@ -65,5 +66,27 @@ struct RelaySupervisorOutputsTests {
         _ = try await starting.value
         let run = await executor.launch(1)
         #expect(run.updates.all.isEmpty)
+    }
+
+    /// An output whose platform is still making its resource: the relay starts without it,
+    /// and the grant that comes later reaches the run (and the channel's playback URL).
+    @Test func aPendingOutputStartsWhenItsGrantComes() async throws {
+        let pending = FakeCompanion(grant: .pending("creating a live input"))
+        let recorder = MemoryRecorder()
+        let supervisor = RelaySupervisor(
+            settings: SupervisorSettings(stopTimeout: .seconds(10)), logger: quietLogger, clock: clock, executor: executor,
+            registry: probeRegistry, recorder: recorder, companions: ["probe": pending])
+        let first = with(spec("shop", "c1"), outputs: ["out"])
+        _ = try await supervisor.start(first, origin: .config)
+        let run = await executor.launch(1)
+        #expect(run.request.assignment.grants.outputs["out"]?[StageGrant.pendingKey] == "creating a live input")
+        await run.report(.active)
+
+        let events = try #require(pending.events.withLock { $0["shop/c1"] })
+        await events.granted(StageGrant(values: ["url": "rtmps://platform.example/live/KEY"], playbackURL: "https://play.example/c1.m3u8"))
+        let update = await run.updates.item(1)
+        #expect(update.outputs == ["out"] && update.granted == ["out"])
+        #expect(await supervisor.relay(channel: "c1")?.grantedPlaybackURL == "https://play.example/c1.m3u8")
+        #expect(recorder.records.withLock { $0 }.contains { $0.event == .playback(url: "https://play.example/c1.m3u8", platform: nil) })
     }
 }

@@ -12,4 +12,11 @@ public protocol CompanionEvents: Sendable {
     /// Whether the relay's publisher is connected to the ingest now; nil when unknown (no
     /// ingest endpoint). Lets a companion tell a broken push from an unreachable API.
     func isPublishing() async -> Bool?
+    /// The grant of a stage `prepare` left pending (`StageGrant.pending`), once the resource
+    /// exists (or a refusal, when it cannot): the output starts from then on. Sent once.
+    func granted(_ grant: StageGrant) async
+}
+
+extension CompanionEvents {
+    public func granted(_ grant: StageGrant) async {}
 }

@@ -1,8 +1,9 @@
 /// How a companion retries calls to its platform's API that failed for a passing reason (a
 /// 429, a 5xx, no answer): a doubling backoff, or what the platform asked for, until the call
-/// succeeds or its waits would exceed `giveUpAfter` (slept on `clock`). Each retry is told to `events`, so the
-/// relay's history shows the platform's trouble. Bounded: a prepare or cleanup ends in a
-/// decision, never a hang.
+/// succeeds or `giveUpAfter` has passed on `clock` since the first attempt (calls that hang
+/// until their own timeout count too). Each retry is told to `events`, so the relay's history
+/// shows the platform's trouble. Bounded: a prepare or cleanup ends in a decision, never a
+/// hang.
 public struct PlatformCallRetry: Sendable {
     public var backoff: Duration
     public var maxBackoff: Duration
@@ -32,9 +33,7 @@ public struct PlatformCallRetry: Sendable {
         _ operation: String, events: (any CompanionEvents)?, verdict: (any Error) -> Verdict,
         _ call: () async throws -> T
     ) async throws -> T {
-        // Time spent waiting, not calling: each call has its own timeout, and summing the
-        // waits keeps this exact on a test's clock.
-        var waited = Duration.zero
+        let elapsed = Self.stopwatch(clock)
         var wait = backoff
         var retry = 0
         while true {
@@ -43,8 +42,7 @@ public struct PlatformCallRetry: Sendable {
             } catch {
                 guard case .retry(let asked) = verdict(error), !Task.isCancelled else { throw error }
                 let delay = max(asked ?? wait, .zero)
-                guard waited + delay <= giveUpAfter else { throw error }
-                waited += delay
+                guard elapsed() + delay <= giveUpAfter else { throw error }
                 retry += 1
                 await events?.note(
                     "platform call retried", detail: "\(operation): retry \(retry) in \(DurationText.format(delay)) after: \(error)")
@@ -52,5 +50,12 @@ public struct PlatformCallRetry: Sendable {
                 wait = min(wait * 2, maxBackoff)
             }
         }
+    }
+
+    /// Time since now on `clock` (opened from its existential, whose instants cannot be
+    /// subtracted as such).
+    private static func stopwatch<C: Clock>(_ clock: C) -> () -> Duration where C.Duration == Duration {
+        let start = clock.now
+        return { start.duration(to: clock.now) }
     }
 }

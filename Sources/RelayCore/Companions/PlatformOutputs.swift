@@ -29,6 +29,7 @@ public final class PlatformOutputs<Options: PluginOptions>: Sendable {
         /// The relay life's line to the supervisor.
         public var events: any CompanionEvents
         var watcher: Task<Void, Never>?
+        var provisioning: Task<Void, Never>?
     }
 
     struct State {
@@ -63,6 +64,27 @@ public final class PlatformOutputs<Options: PluginOptions>: Sendable {
 
     public func setResource(_ key: Key, _ id: String) {
         state.withLock { $0.outputs[key]?.resource = id }
+    }
+
+    /// Makes the output's resource in the background (`make` returns its grant, or a
+    /// refusal) and sends the grant through the output's events; `prepare` returns
+    /// `StageGrant.pending(what)` meanwhile, so no other output waits for this platform.
+    public func provision(_ key: Key, what: String, _ make: @escaping @Sendable () async -> StageGrant) -> StageGrant {
+        guard let events = state.withLock({ $0.outputs[key]?.events }) else { return .refused("\(what): not attached") }
+        let task = Task {
+            let grant = await make()
+            await events.granted(grant)
+        }
+        state.withLock { $0.outputs[key]?.provisioning = task }
+        return .pending(what)
+    }
+
+    /// Ends the output's provisioning if it still runs (a call in flight is cancelled;
+    /// what it made is then known, or found again by the orphan sweep) and waits for it.
+    public func stopProvisioning(_ key: Key) async {
+        guard let task = state.withLock({ $0.outputs[key]?.provisioning }) else { return }
+        task.cancel()
+        await task.value
     }
 
     /// Stops serving an output (its watcher ends); what it was, if it was served.

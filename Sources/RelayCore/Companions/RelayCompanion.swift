@@ -114,6 +114,16 @@ extension StageGrant {
     /// credentials, say): its sink fails at once saying `reason`, while the relay and its
     /// other outputs go on. Throwing from `prepare` instead would fail the whole relay.
     public static func refused(_ reason: String) -> StageGrant { StageGrant(values: [refusalKey: reason]) }
+
+    /// The key of `pending`'s description in `values`.
+    public static let pendingKey = "pending"
+
+    /// An output whose platform resource is still being made (`what`, e.g. "creating a live
+    /// input"): the relay starts without it, and the output opens when the companion sends
+    /// its grant (`CompanionEvents.granted`). Its platform's trouble delays no other output.
+    public static func pending(_ what: String) -> StageGrant { StageGrant(values: [pendingKey: what]) }
+
+    public var isPending: Bool { values[Self.pendingKey] != nil }
 }
 
 extension StageContext {

@@ -6,6 +6,9 @@ public struct RelayRecord: Sendable, Equatable {
     public enum Event: Sendable, Equatable {
         /// The relay became active: buyers can watch at `playbackURL` (the first output's).
         case started(playbackURL: String?, platform: String?)
+        /// Where buyers watch became known after the relay started (an output's platform
+        /// provisioned it late): the channel's playback URL is updated.
+        case playback(url: String, platform: String?)
         /// Any state change, with why (`reason`) and what went wrong (`detail`, secrets masked).
         case transition(from: RelayState?, to: RelayState, reason: String?, detail: String?)
         /// A periodic sample while the relay runs, with each output's status at that moment.

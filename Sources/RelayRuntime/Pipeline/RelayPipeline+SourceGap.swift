@@ -44,7 +44,7 @@ extension RelayPipeline {
                 return .ended(.failed(classify(error, default: .internal)))
             }
             for out in produced {
-                for sink in sinks { sink.queue.push(out) }
+                for sink in sinks where sink.isStarted { sink.queue.push(out) }
             }
             if let failure = everyOutputFailed(sinks) { return .ended(.failed(failure)) }
 

@@ -190,7 +190,7 @@ public final class RelayPipeline: Sendable {
                 break
             }
             for out in produced {
-                for sink in sinks { sink.queue.push(out) }
+                for sink in sinks where sink.isStarted { sink.queue.push(out) }
             }
             if let failure = everyOutputFailed(sinks) {
                 outcome = .failed(failure)
@@ -205,7 +205,7 @@ public final class RelayPipeline: Sendable {
             produced.removeAll(keepingCapacity: true)
             try? transcoder.flush(into: &produced)
             for out in produced {
-                for sink in sinks { sink.queue.push(out) }
+                for sink in sinks where sink.isStarted { sink.queue.push(out) }
             }
         }
         transition(.stopping)
@@ -228,7 +228,7 @@ public final class RelayPipeline: Sendable {
             setup = (streams, videoStreams)
             let sinks = outputs.withLock { $0 }.map { makeRunner($0, videoStreams: videoStreams) }
             runners.withLock { $0 = sinks }
-            for sink in sinks { sink.start(streams: streams, videoStreams: videoStreams) }
+            for sink in sinks where !isWaitingForGrant(sink.status.name) { sink.start(streams: streams, videoStreams: videoStreams) }
         }
     }
 
@@ -244,6 +244,11 @@ public final class RelayPipeline: Sendable {
             context.grant = self.outputGrants.withLock { $0[output.name] } ?? [:]
             return try registry.makeSink(output.sink, context: context)
         }
+    }
+
+    /// Whether output `name`'s companion has not granted it yet (`StageGrant.pending`).
+    func isWaitingForGrant(_ name: String) -> Bool {
+        outputGrants.withLock { $0[name]?[StageGrant.pendingKey] != nil }
     }
 
     func context(stop: StopSignal) -> StageContext {

@@ -35,7 +35,12 @@ final class SinkRunner: Sendable {
         self.logger = logger
     }
 
+    /// False until `start`: an output waiting for its platform's grant gets no packets.
+    var isStarted: Bool { started.load(ordering: .acquiring) }
+    private let started = Atomic<Bool>(false)
+
     func start(streams: [StreamInfo], videoStreams: Set<Int>) {
+        started.store(true, ordering: .releasing)
         let thread = Thread { [self] in
             run(streams: streams, videoStreams: videoStreams)
             done.signal()
@@ -48,6 +53,11 @@ final class SinkRunner: Sendable {
     /// finish within `timeout` (it is then aborted).
     func finish(within timeout: Duration) -> Bool {
         queue.close()
+        // Never started (its grant never came): nothing to drain.
+        guard isStarted else {
+            status.set(.finished)
+            return true
+        }
         if done.wait(timeout: .now() + .milliseconds(Int(timeout.milliseconds))) == .success { return true }
         logger.warning("output did not close within \(DurationText.format(timeout)); aborting it")
         abortSignal.raise()

@@ -43,6 +43,13 @@ struct RelayJournal {
         }
     }
 
+    /// Where buyers watch became known after the relay started (a pending output's grant):
+    /// recorded when the relay's start was (before that, `observe` carries it).
+    mutating func playbackKnown(_ spec: RelaySpec, url: String, platform: String?) {
+        guard seen[RelayKey(spec)]?.startedRecorded == true else { return }
+        recorder.record(record(spec, .playback(url: url, platform: platform)))
+    }
+
     /// One metrics sample for each running relay.
     mutating func sample(_ relays: [(spec: RelaySpec, stats: RelayStats, viewers: Viewers)]) {
         for (spec, stats, viewers) in relays {

@@ -37,12 +37,14 @@ extension RelaySupervisor {
             // Recorded before it runs: a prepare that throws may have made something to release.
             relays[key]?.companions.append(binding)
             do {
-                let events = CompanionEventsLink(supervisor: self, key: key, life: life)
+                let events = CompanionEventsLink(supervisor: self, key: key, life: life, stage: binding.relay.stage)
                 let grant = try await binding.companion.prepare(binding.relay, events: events)
                 guard relays[key]?.life == life else { return }
                 switch binding.relay.stage {
                 case .source: relays[key]?.grants.source = grant.values
                 case .output(let name):
+                    // A pending grant may have been granted already, while prepare returned.
+                    guard !grant.isPending || relays[key]?.grants.outputs[name] == nil else { break }
                     relays[key]?.grants.outputs[name] = grant.values
                     if name == relay.spec.outputs.first?.name { relays[key]?.grantedPlaybackURL = grant.playbackURL }
                 }
@@ -135,6 +137,21 @@ extension RelaySupervisor {
     }
 
     /// Whether the relay's publisher is connected to its ingest endpoint; nil without one.
+    /// A pending output's grant came (see `StageGrant.pending`): the run starts the output.
+    func companionGranted(_ key: RelayKey, life: Int, stage: CompanionRelay.Stage, grant: StageGrant) {
+        guard let relay = relays[key], relay.life == life, case .output(let name) = stage,
+            relay.spec.outputs.contains(where: { $0.name == name })
+        else { return }
+        relays[key]?.grants.outputs[name] = grant.values
+        if name == relay.spec.outputs.first?.name, let url = grant.playbackURL {
+            relays[key]?.grantedPlaybackURL = url
+            journal.playbackKnown(relay.spec, url: url, platform: playback(for: key).platform)
+        }
+        guard let current = relays[key], let run = current.run else { return }
+        // A run that cannot take it gets the grant at its next start.
+        _ = run.handle.update(outputs: current.spec.outputs, grants: current.grants.outputs)
+    }
+
     func isPublishing(_ key: RelayKey) -> Bool? {
         guard let registration = relays[key]?.ingest, let status = ingest?.status(relay: registration.relay) else {
             return nil
@@ -156,6 +173,7 @@ struct CompanionEventsLink<C: Clock>: CompanionEvents where C.Duration == Durati
     let supervisor: RelaySupervisor<C>
     let key: RelayKey
     let life: Int
+    let stage: CompanionRelay.Stage
 
     func note(_ reason: String, detail: String?) async {
         await supervisor.companionNote(key, life: life, reason: reason, detail: detail)
@@ -168,4 +186,8 @@ struct CompanionEventsLink<C: Clock>: CompanionEvents where C.Duration == Durati
     }
 
     func isPublishing() async -> Bool? { await supervisor.isPublishing(key) }
+
+    func granted(_ grant: StageGrant) async {
+        await supervisor.companionGranted(key, life: life, stage: stage, grant: grant)
+    }
 }

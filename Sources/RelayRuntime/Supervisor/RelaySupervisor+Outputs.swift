@@ -34,12 +34,15 @@ extension RelaySupervisor {
             relays[key]?.companions.append(binding)
             let grant: StageGrant
             do {
-                grant = try await companion.prepare(binding.relay, events: CompanionEventsLink(supervisor: self, key: key, life: life))
+                let events = CompanionEventsLink(supervisor: self, key: key, life: life, stage: binding.relay.stage)
+                grant = try await companion.prepare(binding.relay, events: events)
             } catch {
                 // The relay runs on: only this output cannot.
                 grant = .refused((error as? RelayError)?.message ?? "output \(output.name): \(error)")
             }
             guard relays[key]?.life == life else { return true }
+            // A pending grant may have been granted already, while prepare returned.
+            guard !grant.isPending || relays[key]?.grants.outputs[output.name] == nil else { continue }
             relays[key]?.grants.outputs[output.name] = grant.values
             if output.name == spec.outputs.first?.name { relays[key]?.grantedPlaybackURL = grant.playbackURL }
         }
