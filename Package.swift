@@ -22,6 +22,20 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ),
     ("HLSSink", ["RelayCore", "MediaEngine"]),
     ("FileSink", ["RelayCore", "MediaEngine"]),
+    (
+        "CloudflareSink",
+        [
+            "RelayCore", "RTMPSink", "CloudflareStream",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+    (
+        "IVSSink",
+        [
+            "RelayCore", "RTMPSink", "AWSIVS", "AWSSigV4",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -287,6 +301,15 @@ let package = Package(
             name: "LocalSinkTests",
             dependencies: [
                 "HLSSink", "FileSink", "RelayCore", "RelayRuntime", "PullSource", "PassthroughTranscoder", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Sinks `cloudflare` and `ivs`: their options, and their companions against the fakes.
+        .testTarget(
+            name: "PlatformSinkTests",
+            dependencies: [
+                "CloudflareSink", "IVSSink", "RelayCore", "RelayConfig", "PullSource", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -50,7 +50,7 @@ public struct CloudflareStreamError: Error, Sendable, Equatable, CustomStringCon
 
     /// What to fix after a 401/403, naming the settings (never their values).
     public static let authHint =
-        "Cloudflare refused the API token: check cloudflare.api_token and cloudflare.account_id; "
+        "Cloudflare refused the API token: check the platform's api_token and account_id; "
         + "the token needs the \"Stream Write\" permission on that account"
 
     public var description: String {

@@ -27,15 +27,15 @@ public struct CloudflareStreamSettings: Sendable {
             CloudflareStreamError(kind: .configuration, operation: "settings", detail: why)
         }
         guard accountID.count == 32, accountID.allSatisfy(\.isHexDigit) else {
-            throw refuse("cloudflare.account_id must be 32 hexadecimal characters")
+            throw refuse("account_id must be 32 hexadecimal characters")
         }
-        guard !apiToken.isEmpty else { throw refuse("cloudflare.api_token must not be empty") }
+        guard !apiToken.isEmpty else { throw refuse("api_token must not be empty") }
         guard !customerCode.isEmpty, customerCode.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) })
-        else { throw refuse("cloudflare.customer_code must be the lowercase letters and digits after customer-") }
+        else { throw refuse("customer_code must be the lowercase letters and digits after customer-") }
         let customer = customerURL ?? "https://customer-\(customerCode).cloudflarestream.com"
-        if let why = CloudflareURL.check(apiURL, setting: "cloudflare.api_url") { throw refuse(why) }
-        if let why = CloudflareURL.check(customer, setting: "cloudflare.customer_url") { throw refuse(why) }
-        guard requestTimeout > .zero else { throw refuse("cloudflare.request_timeout must be positive") }
+        if let why = CloudflareURL.check(apiURL, setting: "api_url") { throw refuse(why) }
+        if let why = CloudflareURL.check(customer, setting: "customer_url") { throw refuse(why) }
+        guard requestTimeout > .zero else { throw refuse("request_timeout must be positive") }
         self.accountID = accountID
         self.apiToken = apiToken
         self.customerCode = customerCode

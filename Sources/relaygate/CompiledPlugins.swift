@@ -1,7 +1,9 @@
 import AgoraSource
+import CloudflareSink
 import FileSink
 import H264Transcoder
 import HLSSink
+import IVSSink
 import PassthroughTranscoder
 import PullSource
 import RawPipeSource
@@ -30,6 +32,8 @@ enum CompiledPlugins {
             RTMPSinkPlugin.self,
             HLSSinkPlugin.self,
             FileSinkPlugin.self,
+            CloudflareSinkPlugin.self,
+            IVSSinkPlugin.self,
         ]
     )
 }

@@ -79,7 +79,7 @@ import TestSupport
             #expect(error?.status == status)
             #expect(error?.codes == [10000])
             let text = error?.description ?? ""
-            #expect(text.contains("cloudflare.api_token") && text.contains("cloudflare.account_id") && text.contains("Stream Write"))
+            #expect(text.contains("api_token") && text.contains("account_id") && text.contains("Stream Write"))
             #expect(!text.contains(token))
             #expect(fake.requests().count == 1, "no retry")
             #expect(fake.liveInputs().isEmpty)

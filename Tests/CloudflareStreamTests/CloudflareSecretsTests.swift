@@ -57,6 +57,6 @@ import TestSupport
         let badAccount = #expect(throws: CloudflareStreamError.self) {
             try CloudflareStreamSettings(accountID: "nope", apiToken: CloudflareSecret("t0k3n"), customerCode: "abc")
         }
-        #expect(badAccount?.description.contains("cloudflare.account_id") == true)
+        #expect(badAccount?.description.contains("account_id") == true)
     }
 }

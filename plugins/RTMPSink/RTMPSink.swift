@@ -11,13 +11,15 @@ final class RTMPSink: MediaSink {
 
     let displayName: String
 
-    init(options: RTMPSinkPlugin.Options, context: StageContext) throws {
+    /// `expands`: false for a URL that is not a template (one a platform granted).
+    init(options: RTMPSinkPlugin.Options, context: StageContext, expands: Bool = true) throws {
         self.options = options
         self.stop = context.stop
         do {
             // The expanded URL is checked again: a variable value could contain anything.
             let url = context.useBackup ? options.backupURL ?? options.url : options.url
-            location = try MediaLocation.remote(try context.expand(url.text), allowedSchemes: RTMPSinkPlugin.schemes)
+            let text = expands ? try context.expand(url.text) : url.text
+            location = try MediaLocation.remote(text, allowedSchemes: RTMPSinkPlugin.schemes)
         } catch let error as AVError {
             throw error.relayError(.configuration)
         }

@@ -109,4 +109,19 @@ public enum RTMPSinkPlugin: SinkPlugin {
     public static func makeSink(options: Options, context: StageContext) throws -> any MediaSink {
         try RTMPSink(options: options, context: context)
     }
+
+    /// For platform sinks whose companion provisions the destination per relay: a push to the
+    /// `url` in the stage's grant (secret: it holds the stream key), verified against
+    /// `caFile` or the system store, with the rtmp sink's default policy. A refused grant
+    /// fails the output saying why.
+    public static func makeGrantedPush(platform: String, caFile: String?, context: StageContext) throws -> any MediaSink {
+        let text = try context.granted("url", by: platform)
+        let url: RemoteURL
+        do {
+            url = try RemoteURL(text, allowedSchemes: schemes)
+        } catch {
+            throw RelayError(.internal, "\(platform): the granted push URL is unusable: \(error.message)")
+        }
+        return try RTMPSink(options: Options(url: url, caFile: caFile), context: context, expands: false)
+    }
 }
