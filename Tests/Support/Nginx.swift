@@ -4,9 +4,9 @@ import Glibc
 /// A real nginx with the RTMP module, on free loopback ports, in its own prefix: the
 /// third-party RTMP server that receives what relaygate pushes and turns it into HLS.
 ///
-/// Two applications: `src` (where ffmpeg publishers play the seller) and `live` (where
+/// Applications: `src` (where ffmpeg publishers play the seller) and `live` (where
 /// relaygate publishes; it writes HLS with 1 s fragments and keeps them after the stream
-/// ends, so a test can inspect them). nginx-rtmp has no RTMPS of its own: with `tlsFronts`,
+/// ends, so a test can inspect them), and `app`, the same at Amazon IVS's path. nginx-rtmp has no RTMPS of its own: with `tlsFronts`,
 /// nginx's stream module terminates TLS on a port per certificate and passes the bytes on to
 /// the RTMP port, as a TLS proxy in front of an RTMP server does in production.
 public final class Nginx: @unchecked Sendable {
@@ -58,6 +58,11 @@ public final class Nginx: @unchecked Sendable {
                     chunk_size 4096;
                     application src { live on; record off; }
                     application live {
+                        live on; record off;
+                        hls on; hls_path \(p)/hls; hls_fragment 1s; hls_playlist_length 10s; hls_cleanup off;
+                    }
+                    # Amazon IVS's ingest path is /app/<stream key>: the same, for tests that stand in for it.
+                    application app {
                         live on; record off;
                         hls on; hls_path \(p)/hls; hls_fragment 1s; hls_playlist_length 10s; hls_cleanup off;
                     }
