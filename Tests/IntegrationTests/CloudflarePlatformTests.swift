@@ -5,7 +5,7 @@ import TestSupport
 /// Sink `cloudflare` end to end: the gateway (with PostgreSQL) gives a seller who goes live
 /// their own live input at the Cloudflare fake, pushes over RTMPS to the input's ingest
 /// (nginx-rtmp behind TLS, a test CA), stores the input's playback URL, counts its viewers,
-/// follows its notifications, and deletes (or keeps) it when the relay ends.
+/// follows its notifications, and deletes (or keeps) it when the relay ends, SIGTERM included.
 @Suite(.serialized)
 struct CloudflarePlatformTests {
     @Test func aSellerGetsALiveInputThatCarriesTheStreamAndIsDeletedAtTheEnd() async throws {
@@ -83,6 +83,13 @@ struct CloudflarePlatformTests {
         let released = await eventually(timeout: .seconds(30)) { h.log.contains("kept live input \(kept.uid)") }
         #expect(released && p.cloudflare.liveInput(kept.uid) != nil, "log:\n\(h.log)")
         #expect(p.cloudflare.requests().filter { $0.method == "DELETE" }.count == 1)
+
+        // SIGTERM: the gateway deletes the inputs of the relays it ends before it exits.
+        try await h.api.start("seller_43")
+        let third = await eventually(timeout: .seconds(30)) { p.cloudflare.liveInputs().count == 2 }
+        #expect(third, "log:\n\(h.log)")
+        #expect(await h.terminate() == 0, "log:\n\(h.log)")
+        #expect(p.cloudflare.liveInputs().map(\.uid) == [kept.uid], "left behind: \(p.cloudflare.liveInputs().map(\.uid))")
 
         #expect(h.leaked(p.secrets()).isEmpty, "secrets in the log: \(h.leaked(p.secrets()).count)")
         await p.shutdown()
