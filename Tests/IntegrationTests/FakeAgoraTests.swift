@@ -210,7 +210,10 @@ struct FakeAgoraTests {
         let doomed = try #require(fake.converters().first { $0.name == "doomed" })
         fake.failConverter(id: doomed.id)
         #expect(fake.converters().first { $0.name == "doomed" }?.state == "failed")
-        let idled = await eventually(timeout: .seconds(5)) { fake.destroyed().map(\.reason) == ["Idle Timeout"] }
+        // The destroy is recorded before its notification is: wait for both.
+        let idled = await eventually(timeout: .seconds(5)) {
+            fake.destroyed().map(\.reason) == ["Idle Timeout"] && fake.notifications().count == 4
+        }
         #expect(idled, "\(fake.destroyed())")
         #expect(fake.destroyed().first?.converter.state == "connecting")
         let kinds = fake.notifications().map { "\($0.productId)/\($0.eventType)" + ($0.payload.value(at: "converter.state")?.stringValue ?? "") }

@@ -21,7 +21,9 @@ public enum AgoraCompanionPlugin: CompanionPlugin {
             context.logger.warning("agora.ncs_secret is not set: Agora webhooks will be refused (401)")
         }
         context.logger.info("agora: Media Push in region \(settings.region) via \(settings.apiURL)")
-        return AgoraCompanion(account: settings, http: HTTPClient(eventLoopGroupProvider: .singleton), context: context)
+        // The process-wide client needs no shutdown: a gateway that stops before its
+        // companions run (the API could not start) leaves nothing open.
+        return AgoraCompanion(account: settings, http: .shared, context: context)
     }
 }
 
@@ -105,6 +107,7 @@ final class AgoraCompanion: RelayCompanion {
 
     func shutdown() async {
         state.withLock { state in state.lossTimers.values.forEach { $0.cancel() } }
+        guard http !== HTTPClient.shared else { return }
         do {
             try await http.shutdown()
         } catch {

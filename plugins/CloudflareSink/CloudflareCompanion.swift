@@ -17,7 +17,7 @@ public enum CloudflareCompanionPlugin: CompanionPlugin {
     public static func decodeSettings(_ reader: inout MappingReader) -> Settings? { Settings() }
 
     public static func makeCompanion(settings: Settings, context: CompanionContext) throws -> any RelayCompanion {
-        CloudflareCompanion(context: context, http: HTTPClient(eventLoopGroupProvider: .singleton))
+        CloudflareCompanion(context: context, http: .shared)
     }
 }
 
@@ -32,6 +32,8 @@ final class CloudflareCompanion: RelayCompanion {
     static let kind = "cloudflare-live-input"
     static let platformKey = "relaygate_platform"
 
+    /// AsyncHTTPClient's process-wide client: it needs no shutdown, so a gateway that stops
+    /// before its companions run (or never uses this one) leaves nothing open.
     let http: HTTPClient
     let logger: Logger
     let ledger: any ResourceLedger
@@ -90,7 +92,11 @@ final class CloudflareCompanion: RelayCompanion {
         } catch {
             // The output's runner puts its name in front; the log line has it as metadata.
             let reason = "\(error)"
-            relayLogger.error("cloudflare live input failed: \(reason)")
+            if Task.isCancelled {
+                relayLogger.info("the relay ended before its cloudflare live input was ready")
+            } else {
+                relayLogger.error("cloudflare live input failed: \(reason)")
+            }
             cell.update {
                 $0.state = "failed"
                 $0.lastError = reason
@@ -119,11 +125,6 @@ final class CloudflareCompanion: RelayCompanion {
 
     func shutdown() async {
         outputs.stopWatching()
-        do {
-            try await http.shutdown()
-        } catch {
-            logger.debug("cloudflare HTTP client shutdown: \(error)")
-        }
     }
 
     /// The API's status as the output's platform state.

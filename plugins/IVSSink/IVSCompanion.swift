@@ -17,7 +17,7 @@ public enum IVSCompanionPlugin: CompanionPlugin {
     public static func decodeSettings(_ reader: inout MappingReader) -> Settings? { Settings() }
 
     public static func makeCompanion(settings: Settings, context: CompanionContext) throws -> any RelayCompanion {
-        IVSCompanion(context: context, http: HTTPClient(eventLoopGroupProvider: .singleton))
+        IVSCompanion(context: context, http: .shared)
     }
 }
 
@@ -34,6 +34,8 @@ final class IVSCompanion: RelayCompanion {
     static let channelTag = "relaygate_channel"
     static let platformTag = "relaygate_platform"
 
+    /// AsyncHTTPClient's process-wide client: it needs no shutdown, so a gateway that stops
+    /// before its companions run (or never uses this one) leaves nothing open.
     let http: HTTPClient
     let logger: Logger
     let ledger: any ResourceLedger
@@ -90,7 +92,11 @@ final class IVSCompanion: RelayCompanion {
         } catch {
             // The output's runner puts its name in front; the log line has it as metadata.
             let reason = "\(error)"
-            relayLogger.error("ivs channel failed: \(reason)")
+            if Task.isCancelled {
+                relayLogger.info("the relay ended before its ivs channel was ready")
+            } else {
+                relayLogger.error("ivs channel failed: \(reason)")
+            }
             cell.update {
                 $0.state = "failed"
                 $0.lastError = reason
@@ -119,10 +125,5 @@ final class IVSCompanion: RelayCompanion {
 
     func shutdown() async {
         outputs.stopWatching()
-        do {
-            try await http.shutdown()
-        } catch {
-            logger.debug("ivs HTTP client shutdown: \(error)")
-        }
     }
 }
