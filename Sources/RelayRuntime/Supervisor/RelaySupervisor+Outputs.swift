@@ -22,7 +22,6 @@ extension RelaySupervisor {
         relays[key]?.companions.removeAll { binding in leaving.contains { $0.relay.stage == binding.relay.stage } }
         relays[key]?.spec = spec
         for output in removed { relays[key]?.grants.outputs[output.name] = nil }
-        cleanUp(key, bindings: leaving)
 
         let ingestURL = relay.ingest.flatMap { registration in ingest.map { $0.publicURL + registration.publishPath } }
         for output in added {
@@ -40,13 +39,18 @@ extension RelaySupervisor {
                 // The relay runs on: only this output cannot.
                 grant = .refused((error as? RelayError)?.message ?? "output \(output.name): \(error)")
             }
-            guard relays[key]?.life == life else { return true }
+            guard relays[key]?.life == life else {
+                cleanUp(key, bindings: leaving)
+                return true
+            }
             // A pending grant may have been granted already, while prepare returned.
             guard !grant.isPending || relays[key]?.grants.outputs[output.name] == nil else { continue }
             relays[key]?.grants.outputs[output.name] = grant.values
             if output.name == spec.outputs.first?.name { relays[key]?.grantedPlaybackURL = grant.playbackURL }
         }
         if origin != relay.origin { adopt(key, origin: origin) }
+        // Released once the run has been told: nothing is deleted while it may still push.
+        defer { cleanUp(key, bindings: leaving) }
         guard let current = relays[key], current.life == life else { return true }
         let addedNames = added.map(\.name).joined(separator: ", ")
         let removedNames = removed.map(\.name).joined(separator: ", ")
